@@ -1,0 +1,184 @@
+//! The `media` table: one row per photo or video in an event.
+
+use std::collections::HashSet;
+
+use rusqlite::{named_params, Connection, OptionalExtension, Row};
+
+use crate::error::Result;
+use crate::model::{Flag, MediaKind, Preview, Status};
+
+/// A media row as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub kind: MediaKind,
+    pub mime: String,
+    pub original_name: String,
+    pub uploader: Option<String>,
+    pub caption: Option<String>,
+    pub uploaded_at: Option<String>,
+    pub captured_at: Option<String>,
+    pub imported_at: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub orientation: u16,
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
+    pub gps_lat: Option<f64>,
+    pub gps_lon: Option<f64>,
+    pub size: i64,
+    pub sha256: String,
+    pub status: Status,
+    pub flag: Flag,
+    pub rating: u8,
+    pub favorite: bool,
+    pub preview: Preview,
+    pub has_thumbnail: bool,
+    pub has_display: bool,
+}
+
+/// What an import knows about a new item; the row's other columns take defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMedia {
+    pub event_id: i64,
+    pub kind: MediaKind,
+    pub mime: String,
+    pub original_name: String,
+    pub uploader: Option<String>,
+    pub caption: Option<String>,
+    pub uploaded_at: Option<String>,
+    pub captured_at: Option<String>,
+    pub imported_at: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub orientation: u16,
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
+    pub gps_lat: Option<f64>,
+    pub gps_lon: Option<f64>,
+    pub size: i64,
+    pub sha256: String,
+    pub status: Status,
+    pub preview: Preview,
+    pub has_thumbnail: bool,
+    pub has_display: bool,
+}
+
+const COLUMNS: &str = "id, event_id, kind, mime, original_name, uploader, caption, uploaded_at, \
+    captured_at, imported_at, width, height, orientation, camera_make, camera_model, gps_lat, \
+    gps_lon, size, sha256, status, flag, rating, favorite, preview, has_thumbnail, has_display";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<MediaRow> {
+    Ok(MediaRow {
+        id: row.get(0)?,
+        event_id: row.get(1)?,
+        kind: row.get(2)?,
+        mime: row.get(3)?,
+        original_name: row.get(4)?,
+        uploader: row.get(5)?,
+        caption: row.get(6)?,
+        uploaded_at: row.get(7)?,
+        captured_at: row.get(8)?,
+        imported_at: row.get(9)?,
+        width: row.get(10)?,
+        height: row.get(11)?,
+        orientation: row.get(12)?,
+        camera_make: row.get(13)?,
+        camera_model: row.get(14)?,
+        gps_lat: row.get(15)?,
+        gps_lon: row.get(16)?,
+        size: row.get(17)?,
+        sha256: row.get(18)?,
+        status: row.get(19)?,
+        flag: row.get(20)?,
+        rating: row.get(21)?,
+        favorite: row.get(22)?,
+        preview: row.get(23)?,
+        has_thumbnail: row.get(24)?,
+        has_display: row.get(25)?,
+    })
+}
+
+/// Inserts `item` unless the event already holds the same bytes.
+/// Returns the new row id, or `None` for a duplicate.
+pub fn insert_if_new(conn: &Connection, item: &NewMedia) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO media (event_id, kind, mime, original_name, uploader, caption, uploaded_at,
+             captured_at, imported_at, width, height, orientation, camera_make, camera_model,
+             gps_lat, gps_lon, size, sha256, status, preview, has_thumbnail, has_display)
+         VALUES (:event_id, :kind, :mime, :original_name, :uploader, :caption, :uploaded_at,
+             :captured_at, :imported_at, :width, :height, :orientation, :camera_make,
+             :camera_model, :gps_lat, :gps_lon, :size, :sha256, :status, :preview,
+             :has_thumbnail, :has_display)
+         ON CONFLICT (event_id, sha256) DO NOTHING",
+    )?;
+    let changed = stmt.execute(named_params! {
+        ":event_id": item.event_id,
+        ":kind": item.kind,
+        ":mime": item.mime,
+        ":original_name": item.original_name,
+        ":uploader": item.uploader,
+        ":caption": item.caption,
+        ":uploaded_at": item.uploaded_at,
+        ":captured_at": item.captured_at,
+        ":imported_at": item.imported_at,
+        ":width": item.width,
+        ":height": item.height,
+        ":orientation": item.orientation,
+        ":camera_make": item.camera_make,
+        ":camera_model": item.camera_model,
+        ":gps_lat": item.gps_lat,
+        ":gps_lon": item.gps_lon,
+        ":size": item.size,
+        ":sha256": item.sha256,
+        ":status": item.status,
+        ":preview": item.preview,
+        ":has_thumbnail": item.has_thumbnail,
+        ":has_display": item.has_display,
+    })?;
+    Ok((changed == 1).then(|| conn.last_insert_rowid()))
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<MediaRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM media WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// Which rows of an event to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MediaFilter {
+    pub status: Option<Status>,
+}
+
+/// The event's media in capture order (items without a capture time last,
+/// then by import order). Deleted items are listed only when asked for.
+pub fn list(conn: &Connection, event_id: i64, filter: &MediaFilter) -> Result<Vec<MediaRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM media
+         WHERE event_id = :event_id
+           AND (:status IS NULL AND status != 'deleted' OR status = :status)
+         ORDER BY captured_at IS NULL, captured_at, id"
+    ))?;
+    let rows = stmt.query_map(
+        named_params! { ":event_id": event_id, ":status": filter.status },
+        from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The SHA-256 of every item already in the event.
+pub fn hashes_in_event(conn: &Connection, event_id: i64) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT sha256 FROM media WHERE event_id = ?1")?;
+    let rows = stmt.query_map([event_id], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every SHA-256 any row refers to: the files the store must keep.
+pub fn all_hashes(conn: &Connection) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT sha256 FROM media")?;
+    let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
