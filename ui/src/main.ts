@@ -1,0 +1,12 @@
+import { mount } from 'svelte';
+
+import App from './App.svelte';
+import { createApi } from './lib/api';
+import './app.css';
+
+const target = document.getElementById('app');
+if (!target) {
+  throw new Error('index.html has no #app element');
+}
+
+mount(App, { target, props: { api: createApi() } });
