@@ -1,1 +1,126 @@
-//! placeholder
+//! The Klikt application API: the one entry point every front end (the
+//! `klikt` CLI, the desktop app, tests) calls. It turns user intents (import
+//! these files, list that event) into work on the library and media crates,
+//! and owns the types that cross to front ends.
+
+mod dto;
+mod error;
+mod import;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use klikt_library::tables::{events, media};
+use klikt_library::{Library, Sha256Hex};
+
+pub use dto::{EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, Rejection};
+pub use error::{ApiError, IpcError};
+pub use import::ImportRequest;
+pub use klikt_library::{FileKind, Flag, MediaKind, Preview, Status, SweepReport};
+
+/// The library folder to use: `KLIKT_LIBRARY` when set, else the platform
+/// data folder (`~/.local/share/klikt` on Linux).
+pub fn default_library_dir() -> Result<PathBuf, ApiError> {
+    if let Some(dir) = std::env::var_os("KLIKT_LIBRARY").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::BaseDirs::new()
+        .map(|dirs| dirs.data_dir().join("klikt"))
+        .ok_or(ApiError::NoLibraryDir)
+}
+
+/// An open Klikt library and everything one can do with it. `Send + Sync`.
+#[derive(Debug)]
+pub struct Klikt {
+    library: Library,
+}
+
+impl Klikt {
+    /// Opens (creating if needed) the library in `dir`.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Klikt, ApiError> {
+        Ok(Klikt {
+            library: Library::open(dir)?,
+        })
+    }
+
+    pub fn library_dir(&self) -> &Path {
+        self.library.dir()
+    }
+
+    /// Partial and orphaned files removed when the library was opened.
+    pub fn sweep_report(&self) -> &SweepReport {
+        self.library.sweep_report()
+    }
+
+    /// Every event, newest first, with its counts.
+    pub fn events(&self) -> Result<Vec<EventSummary>, ApiError> {
+        let stats = self.library.read(events::list_with_stats)?;
+        Ok(stats.into_iter().map(EventSummary::from).collect())
+    }
+
+    /// The media of an event (by id or name) in capture order.
+    pub fn media(&self, event: &str, query: &MediaQuery) -> Result<Vec<MediaItem>, ApiError> {
+        let filter = media::MediaFilter {
+            status: query.status,
+        };
+        let rows = self.library.read(|conn| {
+            let event = events::find(conn, event)?;
+            media::list(conn, event.id, &filter)
+        })?;
+        let store = self.library.store();
+        Ok(rows
+            .into_iter()
+            .map(|row| MediaItem::from_row(row, store))
+            .collect())
+    }
+
+    /// One media item by id.
+    pub fn media_item(&self, id: i64) -> Result<MediaItem, ApiError> {
+        let row = self
+            .library
+            .read(|conn| media::get(conn, id))?
+            .ok_or_else(|| ApiError::NotFound(format!("no media item with id {id}")))?;
+        Ok(MediaItem::from_row(row, self.library.store()))
+    }
+
+    /// The path of one of an item's files, or `None` when it has no such rendition.
+    pub fn rendition_file(&self, media_id: i64, which: FileKind) -> Result<Option<PathBuf>, ApiError> {
+        let Some(row) = self.library.read(|conn| media::get(conn, media_id))? else {
+            return Ok(None);
+        };
+        let present = match which {
+            FileKind::Original => true,
+            FileKind::Thumbnail => row.has_thumbnail,
+            FileKind::Display => row.has_display,
+        };
+        if !present {
+            return Ok(None);
+        }
+        let sha = Sha256Hex::parse(&row.sha256)?;
+        Ok(Some(self.library.store().path(&sha, which)))
+    }
+
+    /// Imports files, folders and ZIP archives into the local event named in
+    /// `request` (created if new). `progress` is called after each file;
+    /// setting `cancel` stops the import after the files under way.
+    pub fn import(
+        &self,
+        request: &ImportRequest,
+        progress: &mut dyn FnMut(&ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport, ApiError> {
+        let ctx = import::Context {
+            library: &self.library,
+            limits: klikt_media::Limits::default(),
+            tools: klikt_media::Tools::detect(),
+            imported_at: now_iso(),
+        };
+        import::run(&ctx, request, progress, cancel)
+    }
+}
+
+/// The current time as the library stores it. Front-end entry points read the
+/// clock here; the logic below them takes time as a parameter.
+fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

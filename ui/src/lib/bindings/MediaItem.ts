@@ -7,4 +7,12 @@ import type { Status } from "./Status";
 /**
  * One photo or video, with the absolute paths of its files in the store.
  */
-export type MediaItem = { id: number, event_id: number, kind: MediaKind, mime: string, original_name: string, uploader: string | null, caption: string | null, uploaded_at: string | null, captured_at: string | null, imported_at: string, width: number | null, height: number | null, orientation: number, camera_make: string | null, camera_model: string | null, gps_lat: number | null, gps_lon: number | null, size: number, sha256: string, status: Status, flag: Flag, rating: number, favorite: boolean, preview: Preview, original_path: string, thumbnail_path: string | null, display_path: string | null, };
+export type MediaItem = { id: number, event_id: number, kind: MediaKind, mime: string, original_name: string, uploader: string | null, caption: string | null, uploaded_at: string | null, 
+/**
+ * ISO 8601; with an offset when the camera recorded one.
+ */
+captured_at: string | null, imported_at: string, 
+/**
+ * As displayed, after EXIF orientation.
+ */
+width: number | null, height: number | null, orientation: number, camera_make: string | null, camera_model: string | null, gps_lat: number | null, gps_lon: number | null, size: number, sha256: string, status: Status, flag: Flag, rating: number, favorite: boolean, preview: Preview, original_path: string, thumbnail_path: string | null, display_path: string | null, };

@@ -4,4 +4,8 @@ import type { Status } from "./Status";
 /**
  * Which media of an event to list.
  */
-export type MediaQuery = { status: Status | null, };
+export type MediaQuery = { 
+/**
+ * Only items with this status; by default everything but deleted items.
+ */
+status: Status | null, };

@@ -1,0 +1,162 @@
+//! Types that cross to front ends (CLI JSON, Tauri IPC). TypeScript bindings
+//! are generated from them with ts-rs (`cargo test -p klikt-api`).
+
+use std::path::Path;
+
+use klikt_library::tables::{events::EventStats, media::MediaRow};
+use klikt_library::{FileKind, Flag, MediaKind, Preview, Sha256Hex, Status, Store};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An event as the event list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EventSummary {
+    pub id: i64,
+    pub name: String,
+    /// The service's id for a linked event; null for a local-only one.
+    pub remote_id: Option<String>,
+    pub created_at: String,
+    pub media_count: i64,
+    pub pending_count: i64,
+    pub total_bytes: i64,
+}
+
+impl From<EventStats> for EventSummary {
+    fn from(stats: EventStats) -> Self {
+        EventSummary {
+            id: stats.event.id,
+            name: stats.event.name,
+            remote_id: stats.event.remote_id,
+            created_at: stats.event.created_at,
+            media_count: stats.media_count,
+            pending_count: stats.pending_count,
+            total_bytes: stats.total_bytes,
+        }
+    }
+}
+
+/// One photo or video, with the absolute paths of its files in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MediaItem {
+    pub id: i64,
+    pub event_id: i64,
+    pub kind: MediaKind,
+    pub mime: String,
+    pub original_name: String,
+    pub uploader: Option<String>,
+    pub caption: Option<String>,
+    pub uploaded_at: Option<String>,
+    /// ISO 8601; with an offset when the camera recorded one.
+    pub captured_at: Option<String>,
+    pub imported_at: String,
+    /// As displayed, after EXIF orientation.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub orientation: u16,
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
+    pub gps_lat: Option<f64>,
+    pub gps_lon: Option<f64>,
+    pub size: i64,
+    pub sha256: String,
+    pub status: Status,
+    pub flag: Flag,
+    pub rating: u8,
+    pub favorite: bool,
+    pub preview: Preview,
+    pub original_path: String,
+    pub thumbnail_path: Option<String>,
+    pub display_path: Option<String>,
+}
+
+impl MediaItem {
+    pub(crate) fn from_row(row: MediaRow, store: &Store) -> Self {
+        let path = |kind: FileKind| -> String {
+            match Sha256Hex::parse(&row.sha256) {
+                Ok(sha) => path_text(&store.path(&sha, kind)),
+                Err(_) => String::new(),
+            }
+        };
+        let original_path = path(FileKind::Original);
+        let thumbnail_path = row.has_thumbnail.then(|| path(FileKind::Thumbnail));
+        let display_path = row.has_display.then(|| path(FileKind::Display));
+        MediaItem {
+            id: row.id,
+            event_id: row.event_id,
+            kind: row.kind,
+            mime: row.mime,
+            original_name: row.original_name,
+            uploader: row.uploader,
+            caption: row.caption,
+            uploaded_at: row.uploaded_at,
+            captured_at: row.captured_at,
+            imported_at: row.imported_at,
+            width: row.width,
+            height: row.height,
+            orientation: row.orientation,
+            camera_make: row.camera_make,
+            camera_model: row.camera_model,
+            gps_lat: row.gps_lat,
+            gps_lon: row.gps_lon,
+            size: row.size,
+            sha256: row.sha256,
+            status: row.status,
+            flag: row.flag,
+            rating: row.rating,
+            favorite: row.favorite,
+            preview: row.preview,
+            original_path,
+            thumbnail_path,
+            display_path,
+        }
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Which media of an event to list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MediaQuery {
+    /// Only items with this status; by default everything but deleted items.
+    pub status: Option<Status>,
+}
+
+/// Progress of a running import, reported after each file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    pub done: u64,
+    pub total: u64,
+    pub bytes_done: u64,
+    /// The file just finished, as the user named it.
+    pub current: String,
+}
+
+/// A file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Rejection {
+    pub name: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    pub event_id: i64,
+    pub event_name: String,
+    pub event_created: bool,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: Vec<Rejection>,
+    /// Renditions could not be made (HEIC without libheif, video without ffmpeg):
+    /// kept with a "no preview" state.
+    pub without_preview: u64,
+    pub cancelled: bool,
+}

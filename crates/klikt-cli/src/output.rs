@@ -1,0 +1,192 @@
+//! How the CLI prints things: JSON for tools, aligned text for people.
+//! Guest-controlled text is passed through [`printable`] so a hostile file
+//! name cannot send escape sequences to the terminal.
+
+use std::io::Write;
+
+use anyhow::Result;
+use klikt_api::{EventSummary, ImportReport, MediaItem};
+use serde::Serialize;
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Replaces control characters (ESC, CR, bidi overrides...) with U+FFFD.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+pub fn human_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+pub fn events_table(out: &mut dyn Write, events: &[EventSummary]) -> std::io::Result<()> {
+    if events.is_empty() {
+        writeln!(
+            out,
+            "No events yet. Import photos with: klikt import PATH... --event NAME"
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>5}  {:>6}  {:>7}  {:>9}  NAME",
+        "ID", "MEDIA", "PENDING", "SIZE"
+    )?;
+    for event in events {
+        writeln!(
+            out,
+            "{:>5}  {:>6}  {:>7}  {:>9}  {}",
+            event.id,
+            event.media_count,
+            event.pending_count,
+            human_bytes(event.total_bytes),
+            printable(&event.name)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn media_table(out: &mut dyn Write, items: &[MediaItem]) -> std::io::Result<()> {
+    if items.is_empty() {
+        writeln!(out, "No media.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<5}  {:<8}  {:<8}  {:<6}  {:<25}  {:>11}  NAME",
+        "ID", "KIND", "STATUS", "FLAG", "RATING", "CAPTURED", "SIZE (px)"
+    )?;
+    for item in items {
+        let dims = match (item.width, item.height) {
+            (Some(w), Some(h)) => format!("{w}×{h}"),
+            _ => "-".into(),
+        };
+        writeln!(
+            out,
+            "{:>6}  {:<5}  {:<8}  {:<8}  {:<6}  {:<25}  {:>11}  {}",
+            item.id,
+            item.kind.as_str(),
+            item.status.as_str(),
+            item.flag.as_str(),
+            "★".repeat(usize::from(item.rating)),
+            item.captured_at.as_deref().unwrap_or("-"),
+            dims,
+            printable(&item.original_name)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn media_details(out: &mut dyn Write, item: &MediaItem) -> std::io::Result<()> {
+    let opt = |v: &Option<String>| v.as_deref().map(printable).unwrap_or_else(|| "-".into());
+    let rows: Vec<(&str, String)> = vec![
+        ("id", item.id.to_string()),
+        ("event", item.event_id.to_string()),
+        ("name", printable(&item.original_name)),
+        ("kind", format!("{} ({})", item.kind.as_str(), item.mime)),
+        ("status", item.status.as_str().into()),
+        ("flag", item.flag.as_str().into()),
+        ("rating", item.rating.to_string()),
+        ("favorite", if item.favorite { "yes" } else { "no" }.into()),
+        ("captured", opt(&item.captured_at)),
+        ("imported", item.imported_at.clone()),
+        ("uploader", opt(&item.uploader)),
+        ("caption", opt(&item.caption)),
+        (
+            "size",
+            match (item.width, item.height) {
+                (Some(w), Some(h)) => format!("{w}×{h} px, {}", human_bytes(item.size)),
+                _ => human_bytes(item.size),
+            },
+        ),
+        ("orientation", item.orientation.to_string()),
+        (
+            "camera",
+            match (&item.camera_make, &item.camera_model) {
+                (None, None) => "-".into(),
+                (make, model) => printable(
+                    format!(
+                        "{} {}",
+                        make.as_deref().unwrap_or(""),
+                        model.as_deref().unwrap_or("")
+                    )
+                    .trim(),
+                ),
+            },
+        ),
+        (
+            "location",
+            match (item.gps_lat, item.gps_lon) {
+                (Some(lat), Some(lon)) => format!("{lat:.6}, {lon:.6}"),
+                _ => "-".into(),
+            },
+        ),
+        ("sha256", item.sha256.clone()),
+        ("preview", item.preview.as_str().into()),
+        ("original", item.original_path.clone()),
+        ("thumbnail", opt(&item.thumbnail_path)),
+        ("display", opt(&item.display_path)),
+    ];
+    for (key, value) in rows {
+        writeln!(out, "{key:>11}  {value}")?;
+    }
+    Ok(())
+}
+
+pub fn import_summary(report: &ImportReport) {
+    let mut line = format!(
+        "Imported {} new item{} into \"{}\" (event {})",
+        report.imported,
+        if report.imported == 1 { "" } else { "s" },
+        printable(&report.event_name),
+        report.event_id
+    );
+    if report.duplicates > 0 {
+        line.push_str(&format!("; {} already there", report.duplicates));
+    }
+    if report.without_preview > 0 {
+        line.push_str(&format!(
+            "; {} kept without preview (install libheif-examples / ffmpeg for previews)",
+            report.without_preview
+        ));
+    }
+    if report.cancelled {
+        line.push_str("; cancelled before the end");
+    }
+    eprintln!("{line}.");
+    if !report.rejected.is_empty() {
+        eprintln!("{} file(s) not imported:", report.rejected.len());
+        for rejection in &report.rejected {
+            eprintln!(
+                "  {}: {}",
+                printable(&rejection.name),
+                printable(&rejection.reason)
+            );
+        }
+    }
+}
