@@ -27,9 +27,7 @@ impl ApiError {
                 "library_folder"
             }
             ApiError::Library(LibraryError::Store { .. }) => "store",
-            ApiError::Library(
-                LibraryError::Sql(_) | LibraryError::Migration { .. },
-            ) => "database",
+            ApiError::Library(LibraryError::Sql(_) | LibraryError::Migration { .. }) => "database",
         }
     }
 }

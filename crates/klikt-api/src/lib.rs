@@ -84,7 +84,11 @@ impl Klikt {
     }
 
     /// The path of one of an item's files, or `None` when it has no such rendition.
-    pub fn rendition_file(&self, media_id: i64, which: FileKind) -> Result<Option<PathBuf>, ApiError> {
+    pub fn rendition_file(
+        &self,
+        media_id: i64,
+        which: FileKind,
+    ) -> Result<Option<PathBuf>, ApiError> {
         let Some(row) = self.library.read(|conn| media::get(conn, media_id))? else {
             return Ok(None);
         };

@@ -63,10 +63,22 @@ fn every_corpus_file_is_imported_or_rejected_with_a_reason() {
     let rejected: HashSet<String> = report
         .rejected
         .iter()
-        .map(|r| Path::new(&r.name).file_name().unwrap().to_string_lossy().into_owned())
+        .map(|r| {
+            Path::new(&r.name)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
-    assert!(rejected.contains("corrupted.jpg"), "a truncated JPEG is rejected: {rejected:?}");
-    assert!(rejected.contains("README.md"), "a text file is not media: {rejected:?}");
+    assert!(
+        rejected.contains("corrupted.jpg"),
+        "a truncated JPEG is rejected: {rejected:?}"
+    );
+    assert!(
+        rejected.contains("README.md"),
+        "a text file is not media: {rejected:?}"
+    );
 
     let items = klikt.media("Corpus", &MediaQuery::default()).unwrap();
     assert_eq!(items.len() as u64, report.imported);
@@ -76,15 +88,25 @@ fn every_corpus_file_is_imported_or_rejected_with_a_reason() {
             "{}: the row's original must exist",
             item.original_name
         );
-        for rendition in [&item.thumbnail_path, &item.display_path].into_iter().flatten() {
-            assert!(Path::new(rendition).is_file(), "{}: rendition missing", item.original_name);
+        for rendition in [&item.thumbnail_path, &item.display_path]
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                Path::new(rendition).is_file(),
+                "{}: rendition missing",
+                item.original_name
+            );
         }
     }
     let heic = items
         .iter()
         .find(|i| i.original_name == "iphone_13_pro_max.HEIC")
         .expect("the iPhone HEIC is imported even without a decoder");
-    assert_eq!(heic.mime, "image/heif", "type comes from the content, not the .HEIC name");
+    assert_eq!(
+        heic.mime, "image/heif",
+        "type comes from the content, not the .HEIC name"
+    );
 }
 
 #[test]
@@ -105,7 +127,11 @@ fn importing_the_same_files_again_changes_nothing() {
         items_before,
         "rows are unchanged"
     );
-    assert_eq!(files_under(&lib.path().join("store")), store_before, "store is unchanged");
+    assert_eq!(
+        files_under(&lib.path().join("store")),
+        store_before,
+        "store is unchanged"
+    );
 }
 
 #[test]
@@ -120,7 +146,10 @@ fn the_same_photo_in_two_events_is_stored_once() {
     assert_eq!(a.len(), 1);
     assert_eq!(b.len(), 1);
     assert_ne!(a[0].id, b[0].id, "each event has its own row");
-    assert_eq!(a[0].original_path, b[0].original_path, "one copy of the bytes");
+    assert_eq!(
+        a[0].original_path, b[0].original_path,
+        "one copy of the bytes"
+    );
 }
 
 #[test]
@@ -147,7 +176,9 @@ fn zip_archives_are_imported_by_content_and_entry_names_never_become_paths() {
     assert_eq!(report.imported, 2, "{report:#?}");
     assert_eq!(report.rejected.len(), 1, "{report:#?}");
     assert!(
-        report.rejected[0].name.ends_with("guests.upload › album/notes.txt"),
+        report.rejected[0]
+            .name
+            .ends_with("guests.upload › album/notes.txt"),
         "the rejection names the archive and the entry: {}",
         report.rejected[0].name
     );
@@ -172,8 +203,16 @@ fn zip_archives_are_imported_by_content_and_entry_names_never_become_paths() {
 fn a_bad_file_in_a_batch_does_not_stop_the_others() {
     let work = tempfile::tempdir().unwrap();
     std::fs::write(work.path().join("empty.jpg"), b"").unwrap();
-    std::fs::write(work.path().join("truncated.jpg"), b"\xff\xd8\xff\xe0\x00\x10JFIF").unwrap();
-    std::fs::copy(corpus().join("jpg/Pentax_K10D.jpg"), work.path().join("good.jpg")).unwrap();
+    std::fs::write(
+        work.path().join("truncated.jpg"),
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+    )
+    .unwrap();
+    std::fs::copy(
+        corpus().join("jpg/Pentax_K10D.jpg"),
+        work.path().join("good.jpg"),
+    )
+    .unwrap();
     let lib = tempfile::tempdir().unwrap();
     let klikt = Klikt::open(lib.path()).unwrap();
     let report = import(&klikt, "Mixed", vec![work.path().to_path_buf()]);

@@ -70,9 +70,9 @@ pub(crate) fn run(
     progress: &mut dyn FnMut(&ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportReport, ApiError> {
-    let (event, event_created) = ctx.library.write(|tx| {
-        events::find_or_create_local(tx, &request.event_name, &ctx.imported_at)
-    })?;
+    let (event, event_created) = ctx
+        .library
+        .write(|tx| events::find_or_create_local(tx, &request.event_name, &ctx.imported_at))?;
     let (candidates, mut rejected) = sources::collect(&request.paths);
     let seen = Mutex::new(
         ctx.library
@@ -94,22 +94,23 @@ pub(crate) fn run(
     std::thread::scope(|scope| -> Result<(), ApiError> {
         scope.spawn(|| {
             let jobs = JobFeed::new(candidates, ctx.library, cancel);
-            jobs.par_bridge().for_each_with(sender, |sender, (candidate, payload)| {
-                let outcome = match payload {
-                    Ok(payload) => catch_unwind(AssertUnwindSafe(|| {
-                        process(ctx, event.id, request.status, &candidate, payload, &seen)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Outcome::Rejected(
-                            "Klikt hit an internal error reading this file (please report it)"
-                                .into(),
-                        )
-                    }),
-                    Err(reason) => Outcome::Rejected(reason),
-                };
-                // The receiver only goes away if the writer failed; nothing to do then.
-                let _ = sender.send((candidate, outcome));
-            });
+            jobs.par_bridge()
+                .for_each_with(sender, |sender, (candidate, payload)| {
+                    let outcome = match payload {
+                        Ok(payload) => catch_unwind(AssertUnwindSafe(|| {
+                            process(ctx, event.id, request.status, &candidate, payload, &seen)
+                        }))
+                        .unwrap_or_else(|_| {
+                            Outcome::Rejected(
+                                "Klikt hit an internal error reading this file (please report it)"
+                                    .into(),
+                            )
+                        }),
+                        Err(reason) => Outcome::Rejected(reason),
+                    };
+                    // The receiver only goes away if the writer failed; nothing to do then.
+                    let _ = sender.send((candidate, outcome));
+                });
         });
 
         let mut done = 0u64;
@@ -411,15 +412,25 @@ fn prepare(
         path: &source_path,
         bytes: bytes.as_deref(),
     };
-    let rendered = klikt_media::render(format, &source, metadata.orientation, &ctx.limits, &ctx.tools)
-        .map_err(|e| e.to_string())?;
+    let rendered = klikt_media::render(
+        format,
+        &source,
+        metadata.orientation,
+        &ctx.limits,
+        &ctx.tools,
+    )
+    .map_err(|e| e.to_string())?;
 
     let store_err = |e: klikt_library::LibraryError| e.to_string();
     if let Some(thumb) = &rendered.thumbnail {
-        store.put_bytes(&sha, FileKind::Thumbnail, thumb).map_err(store_err)?;
+        store
+            .put_bytes(&sha, FileKind::Thumbnail, thumb)
+            .map_err(store_err)?;
     }
     if let Some(display) = &rendered.display {
-        store.put_bytes(&sha, FileKind::Display, display).map_err(store_err)?;
+        store
+            .put_bytes(&sha, FileKind::Display, display)
+            .map_err(store_err)?;
     }
     if !store.exists(&sha, FileKind::Original) {
         match (&bytes, temp.0.take()) {
@@ -429,7 +440,9 @@ fn prepare(
                     .map_err(store_err)?;
             }
             (Some(bytes), None) => {
-                store.put_bytes(&sha, FileKind::Original, bytes).map_err(store_err)?;
+                store
+                    .put_bytes(&sha, FileKind::Original, bytes)
+                    .map_err(store_err)?;
             }
             (None, None) => return Err("the file vanished while it was imported".into()),
         }

@@ -90,7 +90,10 @@ fn add_archive(path: &Path, found: &mut Vec<Candidate>, rejected: &mut Vec<Rejec
     {
         Ok(archive) => archive,
         Err(reason) => {
-            rejected.push(reject(path, format!("not a readable ZIP archive: {reason}")));
+            rejected.push(reject(
+                path,
+                format!("not a readable ZIP archive: {reason}"),
+            ));
             return;
         }
     };
