@@ -111,5 +111,7 @@ impl Library {
 fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic in another thread mid-query leaves the connection itself usable;
     // SQLite rolled back any open transaction when the guard was dropped.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -3,8 +3,11 @@
 //! Layout: `store/ab/cd/<sha256>` is the original, `<sha256>.thumb.jpg` and
 //! `<sha256>.display.jpg` its renditions, `store/tmp/` holds files being
 //! written. Every file reaches its final name through
-//! write-to-temp → fsync → rename → fsync(dir), so a crash never leaves a
-//! partial file under a final name; callers commit the row only afterwards.
+//! write-to-temp → fsync → rename, so a crash never leaves a partial file
+//! under a final name. The renames become durable when the shard folder is
+//! fsynced: callers call [`Store::sync_folders`] for the items of a batch and
+//! only then commit their rows (one folder fsync per shard and batch instead
+//! of one per file).
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -109,8 +112,7 @@ impl Store {
     /// A fresh temp file name inside the store (same filesystem, so rename is atomic).
     pub fn temp_path(&self) -> PathBuf {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        self.tmp
-            .join(format!("{}-{n}.part", std::process::id()))
+        self.tmp.join(format!("{}-{n}.part", std::process::id()))
     }
 
     /// Writes `bytes` as the `kind` file of `sha`, durably and atomically.
@@ -134,7 +136,12 @@ impl Store {
 
     /// Copies a stream into the store as the original of `sha` while checking
     /// that the bytes really hash to `sha` is the caller's job (it hashed them).
-    pub fn put_reader(&self, sha: &Sha256Hex, kind: FileKind, reader: &mut dyn Read) -> Result<PathBuf> {
+    pub fn put_reader(
+        &self,
+        sha: &Sha256Hex,
+        kind: FileKind,
+        reader: &mut dyn Read,
+    ) -> Result<PathBuf> {
         let temp = self.temp_path();
         let written = File::create(&temp)
             .and_then(|mut file| {
@@ -165,11 +172,28 @@ impl Store {
             let _ = fs::remove_file(temp);
             return Err(store_err(source));
         }
-        // The rename itself must survive a power cut before the row is committed.
-        File::open(&parent)
-            .and_then(|dir| dir.sync_all())
-            .map_err(store_err)?;
         Ok(target)
+    }
+
+    /// Makes the renames of these items' files durable (fsync of their shard
+    /// folders, each once). Call before committing rows that refer to them.
+    pub fn sync_folders<'a>(&self, shas: impl IntoIterator<Item = &'a Sha256Hex>) -> Result<()> {
+        let mut folders = HashSet::new();
+        for sha in shas {
+            let path = self.path(sha, FileKind::Original);
+            if let Some(parent) = path.parent() {
+                folders.insert(parent.to_path_buf());
+            }
+        }
+        for folder in folders {
+            File::open(&folder)
+                .and_then(|dir| dir.sync_all())
+                .map_err(|source| LibraryError::Store {
+                    path: folder.clone(),
+                    source,
+                })?;
+        }
+        Ok(())
     }
 
     /// Removes every file of `sha` (original and renditions). Missing files are fine.

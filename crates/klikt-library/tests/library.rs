@@ -48,7 +48,10 @@ fn a_new_library_is_created_at_the_current_schema_in_wal_mode() {
             ))
         })
         .unwrap();
-    assert_eq!(version, SCHEMA_VERSION, "fresh library must be fully migrated");
+    assert_eq!(
+        version, SCHEMA_VERSION,
+        "fresh library must be fully migrated"
+    );
     assert_eq!(journal, "wal", "readers must not block the writer");
     assert!(fks, "foreign keys must be enforced");
 }
@@ -91,7 +94,8 @@ fn a_failed_migration_leaves_the_database_untouched() {
     let dir = tempfile::tempdir().unwrap();
     // A pre-existing table named like one the migration creates makes it fail halfway.
     let conn = rusqlite::Connection::open(dir.path().join("library.db")).unwrap();
-    conn.execute_batch("CREATE TABLE messages (x INTEGER);").unwrap();
+    conn.execute_batch("CREATE TABLE messages (x INTEGER);")
+        .unwrap();
     drop(conn);
     let err = Library::open(dir.path()).unwrap_err();
     assert!(matches!(err, LibraryError::Migration { .. }), "got {err:?}");
@@ -107,7 +111,10 @@ fn a_failed_migration_leaves_the_database_untouched() {
         )
         .unwrap();
     assert_eq!(version, 0, "schema version must not move on failure");
-    assert_eq!(events_table, 0, "tables created before the failure must be rolled back");
+    assert_eq!(
+        events_table, 0,
+        "tables created before the failure must be rolled back"
+    );
 }
 
 #[test]
@@ -137,7 +144,9 @@ fn store_files_appear_only_under_their_final_name_and_sweep_removes_leftovers() 
         let store = library.store();
         store.put_bytes(&kept, FileKind::Original, b"abc").unwrap();
         store.put_bytes(&kept, FileKind::Thumbnail, b"t").unwrap();
-        store.put_bytes(&orphan, FileKind::Original, b"xyz").unwrap();
+        store
+            .put_bytes(&orphan, FileKind::Original, b"xyz")
+            .unwrap();
         std::fs::write(store.temp_path(), b"half a file").unwrap();
         library
             .write(|tx| media::insert_if_new(tx, &new_media(event.id, &kept)))
@@ -150,9 +159,18 @@ fn store_files_appear_only_under_their_final_name_and_sweep_removes_leftovers() 
     let library = Library::open(dir.path()).unwrap();
     let report = library.sweep_report();
     assert_eq!(report.partial_files, 1, "the temp file must be swept");
-    assert_eq!(report.orphan_files, 1, "the unreferenced original must be swept");
-    assert!(library.store().exists(&kept, FileKind::Original), "referenced files stay");
-    assert!(library.store().exists(&kept, FileKind::Thumbnail), "their renditions stay");
+    assert_eq!(
+        report.orphan_files, 1,
+        "the unreferenced original must be swept"
+    );
+    assert!(
+        library.store().exists(&kept, FileKind::Original),
+        "referenced files stay"
+    );
+    assert!(
+        library.store().exists(&kept, FileKind::Thumbnail),
+        "their renditions stay"
+    );
     assert!(!library.store().exists(&orphan, FileKind::Original));
 }
 
@@ -164,7 +182,10 @@ fn no_sweep_happens_while_another_process_has_the_library_open() {
     std::fs::write(&in_flight, b"being written").unwrap();
     let second = Library::open(dir.path()).unwrap();
     assert_eq!(second.sweep_report().partial_files, 0);
-    assert!(in_flight.exists(), "another writer's temp file must not be touched");
+    assert!(
+        in_flight.exists(),
+        "another writer's temp file must not be touched"
+    );
 }
 
 #[test]
@@ -180,7 +201,9 @@ fn events_are_found_by_id_or_name_and_missing_ones_are_named() {
         .unwrap();
     assert!(!created_again, "same name reuses the event");
     assert_eq!(again.id, event.id);
-    let by_id = library.read(|c| events::find(c, &event.id.to_string())).unwrap();
+    let by_id = library
+        .read(|c| events::find(c, &event.id.to_string()))
+        .unwrap();
     assert_eq!(by_id.name, "Gala 2026");
     let err = library.read(|c| events::find(c, "Nope")).unwrap_err();
     assert!(err.to_string().contains("\"Nope\""), "{err}");

@@ -175,6 +175,11 @@ fn commit(library: &Library, batch: &[(Candidate, Box<NewMedia>)]) -> Result<Vec
     if batch.is_empty() {
         return Ok(Vec::new());
     }
+    let shas = batch
+        .iter()
+        .map(|(_, item)| Sha256Hex::parse(&item.sha256))
+        .collect::<Result<Vec<_>, _>>()?;
+    library.store().sync_folders(&shas)?;
     Ok(library.write(|tx| {
         batch
             .iter()

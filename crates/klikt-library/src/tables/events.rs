@@ -76,9 +76,10 @@ pub fn find(conn: &Connection, key: &str) -> Result<EventRow> {
         0 => Err(LibraryError::NotFound(format!(
             "no event with id or name {key:?} (see `klikt events`)"
         ))),
-        1 => Ok(found.into_iter().next().ok_or_else(|| {
-            LibraryError::NotFound(format!("no event with id or name {key:?}"))
-        })?),
+        1 => Ok(found
+            .into_iter()
+            .next()
+            .ok_or_else(|| LibraryError::NotFound(format!("no event with id or name {key:?}")))?),
         n => Err(LibraryError::Invalid(format!(
             "{n} events are named {key:?}; use the event id instead (see `klikt events`)"
         ))),
