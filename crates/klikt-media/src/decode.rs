@@ -64,7 +64,7 @@ fn decode_jpeg(bytes: &[u8], min_long_edge: u32, limits: &Limits) -> Result<Stil
         }),
         Err(DecodeFailure::Damaged(reason)) => Err(MediaError::Corrupt {
             format: Format::Jpeg,
-            reason,
+            reason: libjpeg_reason(&reason),
         }),
         // libjpeg refuses a few valid files (CMYK/YCCK to RGB, some marker
         // layouts) that the pure-Rust decoder handles; worth one more try.
@@ -73,12 +73,31 @@ fn decode_jpeg(bytes: &[u8], min_long_edge: u32, limits: &Limits) -> Result<Stil
                 |fallback| match fallback {
                     MediaError::Corrupt { .. } => MediaError::Corrupt {
                         format: Format::Jpeg,
-                        reason,
+                        reason: libjpeg_reason(&reason),
                     },
                     other => other,
                 },
             )
         }
+    }
+}
+
+/// libjpeg words many messages as "Corrupt JPEG data: …", which would read
+/// twice after our own "corrupt JPEG data: " prefix.
+fn libjpeg_reason(message: &str) -> String {
+    let message = message.trim();
+    let prefix = "corrupt jpeg data:";
+    let rest = match message.get(..prefix.len()) {
+        Some(head) if head.eq_ignore_ascii_case(prefix) => {
+            message.get(prefix.len()..).unwrap_or("")
+        }
+        _ => message,
+    };
+    let rest = rest.trim();
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "unknown error".to_owned(),
     }
 }
 
@@ -144,6 +163,20 @@ fn flatten_to_rgb8(image: DynamicImage) -> Option<Rgb8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn libjpeg_messages_are_not_prefixed_twice() {
+        assert_eq!(
+            libjpeg_reason("Corrupt JPEG data: premature end of data segment"),
+            "premature end of data segment",
+            "our error already says corrupt JPEG data"
+        );
+        assert_eq!(
+            libjpeg_reason("Premature end of JPEG file"),
+            "premature end of JPEG file",
+            "other messages only lose their capital, to read inside a sentence"
+        );
+    }
 
     #[test]
     fn transparency_is_composited_over_white() {

@@ -10,7 +10,7 @@ use crate::sniff::Format;
 pub enum MediaError {
     /// Declared dimensions exceed [`Limits::max_pixels`](crate::Limits); checked
     /// from the header before any pixel buffer is allocated.
-    #[error("image is {width}×{height} pixels, above the {} MP limit", max_pixels / 1_000_000)]
+    #[error("image is {width}×{height} pixels, above the {} MP limit", *max_pixels as f64 / 1e6)]
     TooLarge {
         width: u32,
         height: u32,

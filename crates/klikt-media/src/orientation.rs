@@ -33,6 +33,10 @@ const TILE: usize = 32;
 
 pub(crate) fn upright(mut image: Rgb8, orientation: u16) -> Rgb8 {
     let width = image.width as usize;
+    if width == 0 || image.height == 0 {
+        // Nothing to move, and row chunking needs a non-zero width.
+        return image;
+    }
     match orientation {
         2 => {
             let (pixels, _) = image.pixels.as_chunks_mut::<3>();

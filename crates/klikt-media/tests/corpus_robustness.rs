@@ -103,9 +103,9 @@ fn corrupted_jpeg_is_reported_as_corrupt_data() {
             r.preview
         ),
     };
-    assert!(
-        message.starts_with("corrupt JPEG data"),
-        "the user must read that the file itself is damaged, got {message:?}"
+    assert_eq!(
+        message, "corrupt JPEG data: premature end of data segment",
+        "the user must read that the file itself is damaged, and why"
     );
 }
 
