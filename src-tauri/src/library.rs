@@ -20,7 +20,10 @@ impl Library {
             .map(Arc::new)
             .map_err(IpcError::from);
         if let Err(err) = &opened {
-            eprintln!("klikt-desktop: library not opened ({}): {}", err.code, err.message);
+            eprintln!(
+                "klikt-desktop: library not opened ({}): {}",
+                err.code, err.message
+            );
         }
         Self(opened)
     }

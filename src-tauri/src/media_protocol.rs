@@ -94,7 +94,10 @@ fn file_response(path: &Path) -> Response<Vec<u8>> {
             let mut response = Response::new(bytes);
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(CACHE_CONTROL),
+            );
             response
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -114,7 +117,9 @@ fn text(status: StatusCode, message: &str) -> Response<Vec<u8>> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -124,8 +129,16 @@ mod tests {
 
     #[test]
     fn parses_both_renditions_by_id() {
-        assert_eq!(parse_path("/thumbnail/42"), Some((Rendition::Thumbnail, 42)), "thumbnail URL");
-        assert_eq!(parse_path("/display/7"), Some((Rendition::Display, 7)), "display URL");
+        assert_eq!(
+            parse_path("/thumbnail/42"),
+            Some((Rendition::Thumbnail, 42)),
+            "thumbnail URL"
+        );
+        assert_eq!(
+            parse_path("/display/7"),
+            Some((Rendition::Display, 7)),
+            "display URL"
+        );
     }
 
     #[test]
@@ -142,7 +155,11 @@ mod tests {
             "/original/1",
             "/thumbnail/99999999999999999999",
         ] {
-            assert_eq!(parse_path(path), None, "{path} must not resolve to a rendition");
+            assert_eq!(
+                parse_path(path),
+                None,
+                "{path} must not resolve to a rendition"
+            );
         }
     }
 
@@ -154,10 +171,26 @@ mod tests {
 
         let response = file_response(&path);
 
-        assert_eq!(response.status(), StatusCode::OK, "an existing file is served");
-        assert_eq!(response.body(), b"\xff\xd8jpeg", "the body is the file, unchanged");
-        assert_eq!(response.headers()[header::CONTENT_TYPE], "image/jpeg", "img tags need a type");
-        assert_eq!(response.headers()[header::CACHE_CONTROL], CACHE_CONTROL, "grids re-request");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "an existing file is served"
+        );
+        assert_eq!(
+            response.body(),
+            b"\xff\xd8jpeg",
+            "the body is the file, unchanged"
+        );
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "image/jpeg",
+            "img tags need a type"
+        );
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            CACHE_CONTROL,
+            "grids re-request"
+        );
     }
 
     #[test]
@@ -166,6 +199,10 @@ mod tests {
 
         let response = file_response(&dir.path().join("gone.jpg"));
 
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "the UI shows a placeholder");
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "the UI shows a placeholder"
+        );
     }
 }

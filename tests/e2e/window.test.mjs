@@ -39,6 +39,7 @@ function check(name, ...rest) {
       await body();
     } catch (error) {
       if (driver?.sessionId) {
+        await painted().catch(() => {});
         const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
         try {
           await driver.screenshot(file);
@@ -52,23 +53,30 @@ function check(name, ...rest) {
   });
 }
 
-/** Clicks the sidebar entry of the event named `name`. */
+/** Clicks (a real WebDriver click) the sidebar entry of the event named `name`. */
 async function openEvent(name) {
+  const index = await driver.execute(
+    `return [...document.querySelectorAll('[data-testid="event-item"] [data-testid="event-name"]')]
+       .findIndex((el) => el.textContent === arguments[0]);`,
+    name,
+  );
+  assert.ok(index >= 0, `no event named ${JSON.stringify(name)} in the sidebar`);
   const items = await driver.findAll('[data-testid="event-item"]');
-  for (const item of items) {
-    const [label] = (await driver.text(item)).split('\n');
-    if (label?.trim() === name) {
-      await driver.click(item);
-      await waitFor(`"${name}" to be the shown event`, () =>
-        driver.execute(
-          `return document.querySelector('[data-testid="event-title"]')?.textContent === arguments[0];`,
-          name,
-        ),
-      );
-      return;
-    }
-  }
-  assert.fail(`no event named ${JSON.stringify(name)} in the sidebar`);
+  await driver.click(items[index]);
+  await waitFor(`"${name}" to be the shown event`, () =>
+    driver.execute(
+      `return document.querySelector('[data-testid="event-title"]')?.textContent === arguments[0];`,
+      name,
+    ),
+  );
+}
+
+/** Resolves once the page has painted twice, so a screenshot shows the current DOM. */
+function painted() {
+  return driver.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 250)));
+  `);
 }
 
 /**
@@ -140,10 +148,8 @@ describe('Klikt window', () => {
     );
     assert.ok(state.widths.every((w) => w > 0), 'every thumbnail decoded to a real image');
 
-    await driver.execute(
-      `document.querySelector('[data-testid="grid"]').scrollTop = 0;`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await driver.execute(`document.querySelector('[data-testid="grid"]').scrollTop = 0;`);
+    await painted();
     const file = await driver.screenshot(join(OUT, 'window.png'));
     console.log(`# screenshot of the window: ${file}`);
   });
@@ -179,5 +185,7 @@ describe('Klikt window', () => {
     });
     assert.equal(tiles[0].thumb, false, 'no <img> for a photo without a thumbnail');
     assert.match(tiles[0].placeholder ?? '', /No preview/, 'the tile says why there is no picture');
+    await painted();
+    await driver.screenshot(join(OUT, 'placeholder.png'));
   });
 });
