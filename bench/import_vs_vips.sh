@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `klikt import` of phone-size JPEGs vs `vipsthumbnail -s 512` over
-# the same files with the same parallelism, side by side in one hyperfine run.
+# the same files with the same parallelism, side by side in one run
+# (alternating rounds, see bench/compare.py).
 #
 #   bench/import_vs_vips.sh [COUNT]      (default 120 files)
 #
@@ -18,7 +19,6 @@ OUT="$ROOT/bench/out"
 JOBS=$(nproc)
 
 command -v vipsthumbnail >/dev/null || { echo "install libvips-tools" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "install hyperfine" >&2; exit 1; }
 
 cargo build --release -p klikt-cli
 rm -rf "$OUT" && mkdir -p "$OUT/vips"
@@ -28,15 +28,8 @@ PER_PROC=$(( (COUNT + JOBS - 1) / JOBS ))
 KLIKT_CMD="$ROOT/target/release/klikt --library $OUT/lib import $OUT/set --event bench"
 VIPS_CMD="find $OUT/set -name '*.jpg' -print0 | VIPS_CONCURRENCY=1 xargs -0 -P $JOBS -n $PER_PROC vipsthumbnail -s 512 -o $OUT/vips/%s.jpg"
 
-hyperfine --warmup 1 --runs "${RUNS:-5}" \
-  --prepare "rm -rf $OUT/lib $OUT/vips && mkdir -p $OUT/vips && sync" \
-  -n "klikt import ($COUNT files, $JOBS workers)" "$KLIKT_CMD" \
-  -n "vipsthumbnail -s 512 ($COUNT files, $JOBS processes)" "$VIPS_CMD" \
-  --export-markdown "$OUT/import_vs_vips.md" --export-json "$OUT/import_vs_vips.json"
-
-python3 - "$OUT/import_vs_vips.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-k, v = r[0]["mean"], r[1]["mean"]
-print(f"\nklikt import / vipsthumbnail = {k / v:.2f}x  (klikt {k:.3f} s, vips {v:.3f} s)")
-PY
+python3 bench/compare.py "${ROUNDS:-7}" \
+  "rm -rf $OUT/lib $OUT/vips && mkdir -p $OUT/vips && sync" \
+  "klikt import ($COUNT files, $JOBS workers)" "$KLIKT_CMD" \
+  "vipsthumbnail -s 512 ($COUNT files, $JOBS processes)" "$VIPS_CMD" \
+  "$OUT/import_vs_vips.json" | tee "$OUT/import_vs_vips.md"

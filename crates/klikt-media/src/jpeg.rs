@@ -213,7 +213,10 @@ pub(crate) fn decode_scaled(
     let mut pixels = vec![0u8; size];
     // LIMITSCANS caps progressive scans at 500, defusing JPEGs crafted to
     // take minutes to decode.
-    let flags = (tj::TJFLAG_LIMITSCANS) as c_int;
+    // FASTDCT/FASTUPSAMPLE: the output is a downscaled preview, where the
+    // integer IDCT and plain chroma upsampling are visually identical and
+    // measurably cheaper (see docs/benchmarks.md).
+    let flags = (tj::TJFLAG_LIMITSCANS | tj::TJFLAG_FASTDCT | tj::TJFLAG_FASTUPSAMPLE) as c_int;
     // SAFETY: `data` is `len` readable bytes; `pixels` holds exactly
     // `w * 3 * h` bytes (pitch 0 = w * 3), and TurboJPEG writes at most the
     // scaled size for the factor it picks, which is ≤ (w, h) by construction.
@@ -268,7 +271,7 @@ pub(crate) fn encode(image: &Rgb8, quality: u8) -> Result<Vec<u8>, String> {
             &mut out_len,
             tj::TJSAMP_TJSAMP_420 as c_int,
             c_int::from(quality),
-            0,
+            tj::TJFLAG_FASTDCT as c_int,
         )
     };
     let result = if rc != 0 || out.is_null() {

@@ -19,10 +19,16 @@ use crate::{heif, jpeg};
 pub const THUMBNAIL_LONG_EDGE: u32 = 512;
 /// Long edge of the display rendition.
 pub const DISPLAY_LONG_EDGE: u32 = 2048;
-/// A JPEG is DCT-scaled only as far as this long edge: 4032 px → 2016 px at
-/// 1/2 is used as the display image as is, saving a full-size resize for a
-/// barely visible 32 px.
-pub const DISPLAY_MIN_DECODE_EDGE: u32 = 1920;
+/// A JPEG is DCT-scaled only as far as this long edge, and the scaled decode
+/// is the display image as is: 12 MP (4032 px) → 2016 px at 1/2, 48 MP →
+/// 2016 px at 1/4, 8 MP (3264 px) → 1632 px at 1/2.
+///
+/// Why 1600 and not ~1920: libjpeg-turbo has SIMD IDCTs only for 1/8, 1/4,
+/// 1/2 and 1/1. The 5/8 decode an 8 MP photo would need to reach 2040 px runs
+/// the plain C IDCT and costs 1.8× the 1/2 decode (tjbench: 30 ms vs 17 ms),
+/// which made import 1.3× slower than `vipsthumbnail` instead of 0.84×
+/// (docs/benchmarks.md). A 1632 px preview of an 8 MP photo is the trade.
+pub const DISPLAY_MIN_DECODE_EDGE: u32 = 1600;
 /// The viewer shows the display image large, so it gets more quality.
 const DISPLAY_QUALITY: u8 = 85;
 const THUMBNAIL_QUALITY: u8 = 80;
@@ -169,9 +175,9 @@ fn cut_renditions(decoded: Rgb8, orientation: u16) -> Result<(Vec<u8>, Vec<u8>),
         reason,
     };
     let mut resizer = Resizer::new();
-    // The display shrink is mild (DCT scaling already got within 2×), where
-    // a 4-tap cubic matches Lanczos at about two thirds of the cost; the
-    // thumbnail shrinks 4× and keeps Lanczos3's crisper result.
+    // Both shrinks use a 4-tap cubic: visually on par with Lanczos3 at a
+    // 512 px thumbnail and about two thirds of its cost (the resize was ~8% of
+    // import time in a profile; see docs/benchmarks.md).
     let display = shrink_to_fit(
         &mut resizer,
         &decoded,
@@ -184,7 +190,7 @@ fn cut_renditions(decoded: Rgb8, orientation: u16) -> Result<(Vec<u8>, Vec<u8>),
         &mut resizer,
         &display,
         THUMBNAIL_LONG_EDGE,
-        FilterType::Lanczos3,
+        FilterType::CatmullRom,
     )
     .map_err(resize_error)?
     .unwrap_or_else(|| display.clone());
