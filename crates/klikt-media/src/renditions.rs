@@ -19,16 +19,11 @@ use crate::{heif, jpeg};
 pub const THUMBNAIL_LONG_EDGE: u32 = 512;
 /// Long edge of the display rendition.
 pub const DISPLAY_LONG_EDGE: u32 = 2048;
-/// A JPEG is DCT-scaled only as far as this long edge, and the scaled decode
-/// is the display image as is: 12 MP (4032 px) → 2016 px at 1/2, 48 MP →
-/// 2016 px at 1/4, 8 MP (3264 px) → 1632 px at 1/2.
-///
-/// Why 1600 and not ~1920: libjpeg-turbo has SIMD IDCTs only for 1/8, 1/4,
-/// 1/2 and 1/1. The 5/8 decode an 8 MP photo would need to reach 2040 px runs
-/// the plain C IDCT and costs 1.8× the 1/2 decode (tjbench: 30 ms vs 17 ms),
-/// which made import 1.3× slower than `vipsthumbnail` instead of 0.84×
-/// (docs/benchmarks.md). A 1632 px preview of an 8 MP photo is the trade.
-pub const DISPLAY_MIN_DECODE_EDGE: u32 = 1600;
+/// A JPEG is DCT-scaled only as far as this long edge: 4032 px → 2016 px at
+/// 1/2 is used as the display image as is, saving a full-size resize for a
+/// barely visible 32 px. (The JPEG decoder may go a little further down to
+/// stay on its SIMD scale factors; see `jpeg::FAST_SCALE_MIN_EDGE`.)
+pub const DISPLAY_MIN_DECODE_EDGE: u32 = 1920;
 /// The viewer shows the display image large, so it gets more quality.
 const DISPLAY_QUALITY: u8 = 85;
 const THUMBNAIL_QUALITY: u8 = 80;
