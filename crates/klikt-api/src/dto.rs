@@ -73,40 +73,47 @@ pub struct MediaItem {
 
 impl MediaItem {
     pub(crate) fn from_row(row: MediaRow, store: &Store) -> Self {
+        let MediaRow {
+            id,
+            record: r,
+            flag,
+            rating,
+            favorite,
+        } = row;
         let path = |kind: FileKind| -> String {
-            match Sha256Hex::parse(&row.sha256) {
+            match Sha256Hex::parse(&r.sha256) {
                 Ok(sha) => path_text(&store.path(&sha, kind)),
                 Err(_) => String::new(),
             }
         };
         let original_path = path(FileKind::Original);
-        let thumbnail_path = row.has_thumbnail.then(|| path(FileKind::Thumbnail));
-        let display_path = row.has_display.then(|| path(FileKind::Display));
+        let thumbnail_path = r.has_thumbnail.then(|| path(FileKind::Thumbnail));
+        let display_path = r.has_display.then(|| path(FileKind::Display));
         MediaItem {
-            id: row.id,
-            event_id: row.event_id,
-            kind: row.kind,
-            mime: row.mime,
-            original_name: row.original_name,
-            uploader: row.uploader,
-            caption: row.caption,
-            uploaded_at: row.uploaded_at,
-            captured_at: row.captured_at,
-            imported_at: row.imported_at,
-            width: row.width,
-            height: row.height,
-            orientation: row.orientation,
-            camera_make: row.camera_make,
-            camera_model: row.camera_model,
-            gps_lat: row.gps_lat,
-            gps_lon: row.gps_lon,
-            size: row.size,
-            sha256: row.sha256,
-            status: row.status,
-            flag: row.flag,
-            rating: row.rating,
-            favorite: row.favorite,
-            preview: row.preview,
+            id,
+            event_id: r.event_id,
+            kind: r.kind,
+            mime: r.mime,
+            original_name: r.original_name,
+            uploader: r.uploader,
+            caption: r.caption,
+            uploaded_at: r.uploaded_at,
+            captured_at: r.captured_at,
+            imported_at: r.imported_at,
+            width: r.width,
+            height: r.height,
+            orientation: r.orientation,
+            camera_make: r.camera_make,
+            camera_model: r.camera_model,
+            gps_lat: r.gps_lat,
+            gps_lon: r.gps_lon,
+            size: r.size,
+            sha256: r.sha256,
+            status: r.status,
+            flag,
+            rating,
+            favorite,
+            preview: r.preview,
             original_path,
             thumbnail_path,
             display_path,

@@ -94,13 +94,13 @@ impl Klikt {
         };
         let present = match which {
             FileKind::Original => true,
-            FileKind::Thumbnail => row.has_thumbnail,
-            FileKind::Display => row.has_display,
+            FileKind::Thumbnail => row.record.has_thumbnail,
+            FileKind::Display => row.record.has_display,
         };
         if !present {
             return Ok(None);
         }
-        let sha = Sha256Hex::parse(&row.sha256)?;
+        let sha = Sha256Hex::parse(&row.record.sha256)?;
         Ok(Some(self.library.store().path(&sha, which)))
     }
 

@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -117,25 +117,11 @@ impl Store {
 
     /// Writes `bytes` as the `kind` file of `sha`, durably and atomically.
     pub fn put_bytes(&self, sha: &Sha256Hex, kind: FileKind, bytes: &[u8]) -> Result<PathBuf> {
-        let temp = self.temp_path();
-        let written = File::create(&temp)
-            .and_then(|mut file| {
-                file.write_all(bytes)?;
-                file.sync_all()
-            })
-            .map_err(|source| LibraryError::Store {
-                path: temp.clone(),
-                source,
-            });
-        if let Err(err) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(err);
-        }
-        self.commit_temp(&temp, sha, kind)
+        self.put_reader(sha, kind, &mut &bytes[..])
     }
 
-    /// Copies a stream into the store as the original of `sha` while checking
-    /// that the bytes really hash to `sha` is the caller's job (it hashed them).
+    /// Copies a stream into the store as the `kind` file of `sha`, durably and
+    /// atomically. That the bytes really hash to `sha` is the caller's job.
     pub fn put_reader(
         &self,
         sha: &Sha256Hex,

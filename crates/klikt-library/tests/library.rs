@@ -8,8 +8,8 @@ fn sha(n: u8) -> Sha256Hex {
     Sha256Hex::from_digest(&[n; 32])
 }
 
-fn new_media(event_id: i64, sha: &Sha256Hex) -> media::NewMedia {
-    media::NewMedia {
+fn new_media(event_id: i64, sha: &Sha256Hex) -> media::MediaRecord {
+    media::MediaRecord {
         event_id,
         kind: MediaKind::Photo,
         mime: "image/jpeg".into(),

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Mutex;
 
-use klikt_library::tables::{events, media, media::NewMedia};
+use klikt_library::tables::{events, media, media::MediaRecord};
 use klikt_library::{FileKind, Library, Preview, Sha256Hex, Status};
 use klikt_media::{Format, Limits, Source, Tools};
 use rayon::iter::{ParallelBridge, ParallelIterator};
@@ -59,7 +59,7 @@ enum Payload {
 }
 
 enum Outcome {
-    Imported(Box<NewMedia>),
+    Imported(Box<MediaRecord>),
     Duplicate,
     Rejected(String),
 }
@@ -98,7 +98,8 @@ pub(crate) fn run(
                 .for_each_with(sender, |sender, (candidate, payload)| {
                     let outcome = match payload {
                         Ok(payload) => catch_unwind(AssertUnwindSafe(|| {
-                            process(ctx, event.id, request.status, &candidate, payload, &seen)
+                            prepare(ctx, event.id, request.status, &candidate, payload, &seen)
+                                .unwrap_or_else(Outcome::Rejected)
                         }))
                         .unwrap_or_else(|_| {
                             Outcome::Rejected(
@@ -115,7 +116,7 @@ pub(crate) fn run(
 
         let mut done = 0u64;
         let mut bytes_done = 0u64;
-        let mut batch: Vec<(Candidate, Box<NewMedia>)> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<(Candidate, Box<MediaRecord>)> = Vec::with_capacity(BATCH);
         let mut pending_progress: Vec<Candidate> = Vec::new();
         while let Ok(first) = receiver.recv() {
             let mut next = Some(first);
@@ -171,7 +172,10 @@ pub(crate) fn run(
 
 /// Commits a batch of rows in one transaction; `false` marks a row some other
 /// writer inserted first.
-fn commit(library: &Library, batch: &[(Candidate, Box<NewMedia>)]) -> Result<Vec<bool>, ApiError> {
+fn commit(
+    library: &Library,
+    batch: &[(Candidate, Box<MediaRecord>)],
+) -> Result<Vec<bool>, ApiError> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
@@ -327,20 +331,6 @@ impl Drop for TempGuard {
 const SUPPORTED: &str =
     "not a photo or video Klikt can import (JPEG, PNG, WebP, TIFF, GIF, HEIC/HEIF, MP4, MOV, WebM)";
 
-fn process(
-    ctx: &Context<'_>,
-    event_id: i64,
-    status: Status,
-    candidate: &Candidate,
-    payload: Payload,
-    seen: &Mutex<HashSet<String>>,
-) -> Outcome {
-    match prepare(ctx, event_id, status, candidate, payload, seen) {
-        Ok(outcome) => outcome,
-        Err(reason) => Outcome::Rejected(reason),
-    }
-}
-
 fn prepare(
     ctx: &Context<'_>,
     event_id: i64,
@@ -459,7 +449,7 @@ fn prepare(
             .map(|m| m.len() as i64)
             .map_err(read_err)?,
     };
-    Ok(Outcome::Imported(Box::new(NewMedia {
+    Ok(Outcome::Imported(Box::new(MediaRecord {
         event_id,
         kind: match format.kind() {
             klikt_media::MediaKind::Photo => klikt_library::MediaKind::Photo,

@@ -7,40 +7,21 @@ use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use crate::error::Result;
 use crate::model::{Flag, MediaKind, Preview, Status};
 
-/// A media row as stored.
+/// A media row as stored: what is known about the item, plus the
+/// organizer's curation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaRow {
     pub id: i64,
-    pub event_id: i64,
-    pub kind: MediaKind,
-    pub mime: String,
-    pub original_name: String,
-    pub uploader: Option<String>,
-    pub caption: Option<String>,
-    pub uploaded_at: Option<String>,
-    pub captured_at: Option<String>,
-    pub imported_at: String,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub orientation: u16,
-    pub camera_make: Option<String>,
-    pub camera_model: Option<String>,
-    pub gps_lat: Option<f64>,
-    pub gps_lon: Option<f64>,
-    pub size: i64,
-    pub sha256: String,
-    pub status: Status,
+    pub record: MediaRecord,
     pub flag: Flag,
     pub rating: u8,
     pub favorite: bool,
-    pub preview: Preview,
-    pub has_thumbnail: bool,
-    pub has_display: bool,
 }
 
-/// What an import knows about a new item; the row's other columns take defaults.
+/// What is known about an item (from its bytes, the service, the import);
+/// inserting one gives curation columns their defaults.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewMedia {
+pub struct MediaRecord {
     pub event_id: i64,
     pub kind: MediaKind,
     pub mime: String,
@@ -72,37 +53,39 @@ const COLUMNS: &str = "id, event_id, kind, mime, original_name, uploader, captio
 fn from_row(row: &Row<'_>) -> rusqlite::Result<MediaRow> {
     Ok(MediaRow {
         id: row.get(0)?,
-        event_id: row.get(1)?,
-        kind: row.get(2)?,
-        mime: row.get(3)?,
-        original_name: row.get(4)?,
-        uploader: row.get(5)?,
-        caption: row.get(6)?,
-        uploaded_at: row.get(7)?,
-        captured_at: row.get(8)?,
-        imported_at: row.get(9)?,
-        width: row.get(10)?,
-        height: row.get(11)?,
-        orientation: row.get(12)?,
-        camera_make: row.get(13)?,
-        camera_model: row.get(14)?,
-        gps_lat: row.get(15)?,
-        gps_lon: row.get(16)?,
-        size: row.get(17)?,
-        sha256: row.get(18)?,
-        status: row.get(19)?,
+        record: MediaRecord {
+            event_id: row.get(1)?,
+            kind: row.get(2)?,
+            mime: row.get(3)?,
+            original_name: row.get(4)?,
+            uploader: row.get(5)?,
+            caption: row.get(6)?,
+            uploaded_at: row.get(7)?,
+            captured_at: row.get(8)?,
+            imported_at: row.get(9)?,
+            width: row.get(10)?,
+            height: row.get(11)?,
+            orientation: row.get(12)?,
+            camera_make: row.get(13)?,
+            camera_model: row.get(14)?,
+            gps_lat: row.get(15)?,
+            gps_lon: row.get(16)?,
+            size: row.get(17)?,
+            sha256: row.get(18)?,
+            status: row.get(19)?,
+            preview: row.get(23)?,
+            has_thumbnail: row.get(24)?,
+            has_display: row.get(25)?,
+        },
         flag: row.get(20)?,
         rating: row.get(21)?,
         favorite: row.get(22)?,
-        preview: row.get(23)?,
-        has_thumbnail: row.get(24)?,
-        has_display: row.get(25)?,
     })
 }
 
 /// Inserts `item` unless the event already holds the same bytes.
 /// Returns the new row id, or `None` for a duplicate.
-pub fn insert_if_new(conn: &Connection, item: &NewMedia) -> Result<Option<i64>> {
+pub fn insert_if_new(conn: &Connection, item: &MediaRecord) -> Result<Option<i64>> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO media (event_id, kind, mime, original_name, uploader, caption, uploaded_at,
              captured_at, imported_at, width, height, orientation, camera_make, camera_model,
