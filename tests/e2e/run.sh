@@ -34,9 +34,11 @@ BACKGROUND=() # process-group ids of what we started
 NODE_PID=""
 cleanup() {
   local status=$?
+  # Cleaning up must not stop at the first command that fails (errexit).
+  set +e
   trap - EXIT
   trap "" INT TERM # finish cleaning up even when signalled again
-  [ -n "$NODE_PID" ] && kill -TERM "$NODE_PID" 2>/dev/null
+  if [ -n "$NODE_PID" ]; then kill -TERM "$NODE_PID" 2>/dev/null; fi
   for pgid in "${BACKGROUND[@]}"; do
     kill -TERM -- "-$pgid" 2>/dev/null || true
   done
