@@ -191,6 +191,19 @@ fn input_file(source: &Source, dir: &Path, name: &str) -> Result<PathBuf, MediaE
     }
 }
 
+/// What every tool run starts from: its deadline, a scratch folder, and the
+/// input as a file the tool can open.
+fn start_tool_run(
+    source: &Source,
+    timeout: Duration,
+    input_name: &str,
+) -> Result<(Instant, tempfile::TempDir, PathBuf), MediaError> {
+    let deadline = Instant::now() + timeout;
+    let dir = scratch_dir()?;
+    let input = input_file(source, dir.path(), input_name)?;
+    Ok((deadline, dir, input))
+}
+
 fn scratch_dir() -> Result<tempfile::TempDir, MediaError> {
     tempfile::Builder::new()
         .prefix("klikt-media-")
@@ -239,9 +252,7 @@ pub(crate) fn heif_to_jpeg(
     timeout: Duration,
     max_bytes: u64,
 ) -> Result<Vec<u8>, MediaError> {
-    let deadline = Instant::now() + timeout;
-    let dir = scratch_dir()?;
-    let input = input_file(source, dir.path(), "input.heif")?;
+    let (deadline, dir, input) = start_tool_run(source, timeout, "input.heif")?;
     let output = dir.path().join("out.jpg");
     let args: Vec<OsString> = vec![
         "-q".into(),
@@ -294,9 +305,7 @@ pub(crate) fn video_poster(
     timeout: Duration,
     max_bytes: u64,
 ) -> Result<Vec<u8>, MediaError> {
-    let deadline = Instant::now() + timeout;
-    let dir = scratch_dir()?;
-    let input = input_file(source, dir.path(), "input.video")?;
+    let (deadline, dir, input) = start_tool_run(source, timeout, "input.video")?;
     let output = dir.path().join("poster.jpg");
     let mut last_failure = None;
     // Clips shorter than the seek point yield no frame at 1 s; the first
