@@ -161,14 +161,21 @@ fn video_without_ffmpeg_gets_a_placeholder() {
     );
 }
 
-#[test]
-fn video_with_ffmpeg_gets_a_poster_frame() {
-    let Some(ffmpeg) = common::tool_or_note(Tools::detect().ffmpeg, "ffmpeg") else {
-        return;
-    };
+/// The installed ffmpeg and a tool set holding only it; None (with a note)
+/// when ffmpeg is not installed.
+fn ffmpeg_only() -> Option<(std::path::PathBuf, Tools)> {
+    let ffmpeg = common::tool_or_note(Tools::detect().ffmpeg, "ffmpeg")?;
     let tools = Tools {
         heif: None,
         ffmpeg: Some(ffmpeg.clone()),
+    };
+    Some((ffmpeg, tools))
+}
+
+#[test]
+fn video_with_ffmpeg_gets_a_poster_frame() {
+    let Some((ffmpeg, tools)) = ffmpeg_only() else {
+        return;
     };
     let dir = tempfile::tempdir().expect("temp dir for test clips");
 
@@ -229,12 +236,8 @@ fn video_with_ffmpeg_gets_a_poster_frame() {
 
 #[test]
 fn rotated_phone_video_poster_is_upright() {
-    let Some(ffmpeg) = common::tool_or_note(Tools::detect().ffmpeg, "ffmpeg") else {
+    let Some((ffmpeg, tools)) = ffmpeg_only() else {
         return;
-    };
-    let tools = Tools {
-        heif: None,
-        ffmpeg: Some(ffmpeg.clone()),
     };
     let dir = tempfile::tempdir().expect("temp dir for test clips");
     let upright = make_video(&ffmpeg, dir.path(), "upright.mov", "2", &[]);
@@ -264,12 +267,8 @@ fn rotated_phone_video_poster_is_upright() {
 
 #[test]
 fn broken_video_is_a_tool_error_and_hanging_is_impossible() {
-    let Some(ffmpeg) = common::tool_or_note(Tools::detect().ffmpeg, "ffmpeg") else {
+    let Some((ffmpeg, tools)) = ffmpeg_only() else {
         return;
-    };
-    let tools = Tools {
-        heif: None,
-        ffmpeg: Some(ffmpeg.clone()),
     };
     let garbage = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2 and then nothing useful".repeat(50);
     let result = common::render_bytes(Format::Mp4, Path::new("broken.mp4"), &garbage, 1, &tools);
