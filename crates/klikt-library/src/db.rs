@@ -9,7 +9,10 @@ use crate::error::{LibraryError, Result};
 
 /// Embedded, append-only migrations. The schema version is the index + 1 and is
 /// kept in `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_sync.sql"),
+];
 
 /// The newest schema version this build understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

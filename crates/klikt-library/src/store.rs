@@ -2,7 +2,9 @@
 //!
 //! Layout: `store/ab/cd/<sha256>` is the original, `<sha256>.thumb.jpg` and
 //! `<sha256>.display.jpg` its renditions, `store/tmp/` holds files being
-//! written. Every file reaches its final name through
+//! written, and `store/downloads/<sha256>.part` holds originals being
+//! downloaded (kept across runs so a pull resumes them; never visible as
+//! media until verified and renamed into place). Every file reaches its final name through
 //! write-to-temp → fsync → rename, so a crash never leaves a partial file
 //! under a final name. The renames become durable when the shard folder is
 //! fsynced: callers call [`Store::sync_folders`] for the items of a batch and
@@ -79,6 +81,7 @@ impl std::fmt::Display for Sha256Hex {
 pub struct Store {
     root: PathBuf,
     tmp: PathBuf,
+    downloads: PathBuf,
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -86,11 +89,18 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 impl Store {
     pub fn open(root: PathBuf) -> Result<Self> {
         let tmp = root.join("tmp");
-        fs::create_dir_all(&tmp).map_err(|source| LibraryError::Folder {
-            path: tmp.clone(),
-            source,
-        })?;
-        Ok(Store { root, tmp })
+        let downloads = root.join("downloads");
+        for dir in [&tmp, &downloads] {
+            fs::create_dir_all(dir).map_err(|source| LibraryError::Folder {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        Ok(Store {
+            root,
+            tmp,
+            downloads,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -113,6 +123,25 @@ impl Store {
     pub fn temp_path(&self) -> PathBuf {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         self.tmp.join(format!("{}-{n}.part", std::process::id()))
+    }
+
+    /// Where the original `sha` is downloaded to before it is verified. The
+    /// name is stable so that an interrupted download resumes.
+    pub fn download_path(&self, sha: &Sha256Hex) -> PathBuf {
+        self.downloads.join(format!("{}.part", sha.as_str()))
+    }
+
+    /// Removes partial downloads nobody waits for any more; returns how many.
+    pub fn prune_downloads(&self, wanted: &HashSet<String>) -> Result<usize> {
+        let mut removed = 0;
+        for path in read_dir(&self.downloads)? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let sha = name.strip_suffix(".part").unwrap_or("");
+            if !wanted.contains(sha) {
+                remove_counted(&path, &mut removed)?;
+            }
+        }
+        Ok(removed)
     }
 
     /// Writes `bytes` as the `kind` file of `sha`, durably and atomically.
@@ -182,10 +211,12 @@ impl Store {
         Ok(())
     }
 
-    /// Removes every file of `sha` (original and renditions). Missing files are fine.
+    /// Removes every file of `sha` (original, renditions, a partial
+    /// download). Missing files are fine.
     pub fn remove_all(&self, sha: &Sha256Hex) -> Result<()> {
-        for kind in [FileKind::Original, FileKind::Thumbnail, FileKind::Display] {
-            let path = self.path(sha, kind);
+        let files = [FileKind::Original, FileKind::Thumbnail, FileKind::Display]
+            .map(|kind| self.path(sha, kind));
+        for path in files.into_iter().chain([self.download_path(sha)]) {
             match fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -204,7 +235,7 @@ impl Store {
             remove_counted(&entry, &mut report.partial_files)?;
         }
         for shard1 in read_dir(&self.root)? {
-            if shard1 == self.tmp || !shard1.is_dir() {
+            if shard1 == self.tmp || shard1 == self.downloads || !shard1.is_dir() {
                 continue;
             }
             for shard2 in read_dir(&shard1)? {

@@ -11,6 +11,8 @@ fn sha(n: u8) -> Sha256Hex {
 fn new_media(event_id: i64, sha: &Sha256Hex) -> media::MediaRecord {
     media::MediaRecord {
         event_id,
+        remote_id: None,
+        remote_version: None,
         kind: MediaKind::Photo,
         mime: "image/jpeg".into(),
         original_name: "IMG_0001.jpg".into(),

@@ -59,7 +59,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<EventRow>> {
         .optional()?)
 }
 
-/// Finds an event by id (when `key` is a number naming an existing event) or by name.
+/// Finds an event by local id (when `key` is a number naming an existing
+/// event), by the server's event id, or by name.
 pub fn find(conn: &Connection, key: &str) -> Result<EventRow> {
     if let Ok(id) = key.trim().parse::<i64>() {
         if let Some(event) = get(conn, id)? {
@@ -67,7 +68,11 @@ pub fn find(conn: &Connection, key: &str) -> Result<EventRow> {
         }
     }
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM events e WHERE e.name = ?1 ORDER BY e.id"
+        "SELECT {COLUMNS} FROM events e WHERE e.remote_id = ?1
+         UNION ALL
+         SELECT {COLUMNS} FROM events e WHERE e.name = ?1 AND NOT EXISTS
+             (SELECT 1 FROM events r WHERE r.remote_id = ?1)
+         ORDER BY 1"
     ))?;
     let found = stmt
         .query_map([key], from_row)?
@@ -117,4 +122,136 @@ pub fn find_or_create_local(conn: &Connection, name: &str, now: &str) -> Result<
         },
         true,
     ))
+}
+
+/// What the server says about a linked event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteEvent {
+    pub remote_id: String,
+    pub name: String,
+    pub event_date: Option<String>,
+    pub share_url: String,
+    pub moderation_mode: String,
+    pub plan_name: String,
+    pub expires_at: String,
+    pub backup_until: String,
+    pub media_count: i64,
+    pub total_bytes: i64,
+}
+
+/// A linked event's sync state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub event_id: i64,
+    pub server_url: String,
+    pub remote_id: String,
+    pub feed_cursor: Option<String>,
+    pub last_pulled_at: Option<String>,
+    /// `active`, `expired` or `gone`.
+    pub server_state: String,
+    pub expires_at: Option<String>,
+    pub backup_until: Option<String>,
+    pub reset_replay: Option<i64>,
+}
+
+/// The event linked to `remote_id` on `server_url`, if it is in the library.
+pub fn find_linked(conn: &Connection, server_url: &str, remote_id: &str) -> Result<Option<EventRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events e WHERE e.server_url = ?1 AND e.remote_id = ?2"
+        ))?
+        .query_row(params![server_url, remote_id], from_row)
+        .optional()?)
+}
+
+/// Creates or refreshes the local event linked to `event` on `server_url`.
+pub fn upsert_linked(
+    conn: &Connection,
+    server_url: &str,
+    event: &RemoteEvent,
+    now: &str,
+) -> Result<EventRow> {
+    conn.prepare_cached(
+        "INSERT INTO events (name, remote_id, server_url, created_at, event_date, share_url,
+                             moderation_mode, plan_name, expires_at, backup_until,
+                             remote_media_count, remote_total_bytes)
+         VALUES (:name, :remote_id, :server_url, :now, :event_date, :share_url, :moderation_mode,
+                 :plan_name, :expires_at, :backup_until, :media_count, :total_bytes)
+         ON CONFLICT (server_url, remote_id) WHERE remote_id IS NOT NULL DO UPDATE SET
+             name = excluded.name, event_date = excluded.event_date,
+             share_url = excluded.share_url, moderation_mode = excluded.moderation_mode,
+             plan_name = excluded.plan_name, expires_at = excluded.expires_at,
+             backup_until = excluded.backup_until,
+             remote_media_count = excluded.remote_media_count,
+             remote_total_bytes = excluded.remote_total_bytes",
+    )?
+    .execute(rusqlite::named_params! {
+        ":name": event.name,
+        ":remote_id": event.remote_id,
+        ":server_url": server_url,
+        ":now": now,
+        ":event_date": event.event_date,
+        ":share_url": event.share_url,
+        ":moderation_mode": event.moderation_mode,
+        ":plan_name": event.plan_name,
+        ":expires_at": event.expires_at,
+        ":backup_until": event.backup_until,
+        ":media_count": event.media_count,
+        ":total_bytes": event.total_bytes,
+    })?;
+    find_linked(conn, server_url, &event.remote_id)?.ok_or_else(|| {
+        LibraryError::NotFound(format!("event {} vanished while saved", event.remote_id))
+    })
+}
+
+/// The sync state of a linked event; `None` for a local-only one.
+pub fn link(conn: &Connection, event_id: i64) -> Result<Option<Link>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, server_url, remote_id, feed_cursor, last_pulled_at, server_state,
+                    expires_at, backup_until, reset_replay
+             FROM events WHERE id = ?1 AND remote_id IS NOT NULL AND server_url IS NOT NULL",
+        )?
+        .query_row([event_id], |row| {
+            Ok(Link {
+                event_id: row.get(0)?,
+                server_url: row.get(1)?,
+                remote_id: row.get(2)?,
+                feed_cursor: row.get(3)?,
+                last_pulled_at: row.get(4)?,
+                server_state: row.get(5)?,
+                expires_at: row.get(6)?,
+                backup_until: row.get(7)?,
+                reset_replay: row.get(8)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Stores how far the feed was read (in the transaction that applied the page).
+pub fn set_feed_position(
+    conn: &Connection,
+    event_id: i64,
+    cursor: &str,
+    reset_replay: Option<i64>,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE events SET feed_cursor = ?2, reset_replay = ?3 WHERE id = ?1")?
+        .execute(params![event_id, cursor, reset_replay])?;
+    Ok(())
+}
+
+pub fn set_last_pulled(conn: &Connection, event_id: i64, at: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE events SET last_pulled_at = ?2 WHERE id = ?1")?
+        .execute(params![event_id, at])?;
+    Ok(())
+}
+
+/// Marks what the server says about the event as a whole (`active`,
+/// `expired`, `gone`). A `gone` event stays gone.
+pub fn set_server_state(conn: &Connection, event_id: i64, state: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE events SET server_state = ?2 WHERE id = ?1 AND server_state != 'gone'",
+    )?
+    .execute(params![event_id, state])?;
+    Ok(())
 }

@@ -23,6 +23,9 @@ pub struct MediaRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaRecord {
     pub event_id: i64,
+    /// The server's id and version of a pulled item; `None` for a local import.
+    pub remote_id: Option<String>,
+    pub remote_version: Option<i64>,
     pub kind: MediaKind,
     pub mime: String,
     pub original_name: String,
@@ -48,13 +51,16 @@ pub struct MediaRecord {
 
 const COLUMNS: &str = "id, event_id, kind, mime, original_name, uploader, caption, uploaded_at, \
     captured_at, imported_at, width, height, orientation, camera_make, camera_model, gps_lat, \
-    gps_lon, size, sha256, status, flag, rating, favorite, preview, has_thumbnail, has_display";
+    gps_lon, size, sha256, status, flag, rating, favorite, preview, has_thumbnail, has_display, \
+    remote_id, remote_version";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<MediaRow> {
     Ok(MediaRow {
         id: row.get(0)?,
         record: MediaRecord {
             event_id: row.get(1)?,
+            remote_id: row.get(26)?,
+            remote_version: row.get(27)?,
             kind: row.get(2)?,
             mime: row.get(3)?,
             original_name: row.get(4)?,
@@ -89,11 +95,12 @@ pub fn insert_if_new(conn: &Connection, item: &MediaRecord) -> Result<Option<i64
     let mut stmt = conn.prepare_cached(
         "INSERT INTO media (event_id, kind, mime, original_name, uploader, caption, uploaded_at,
              captured_at, imported_at, width, height, orientation, camera_make, camera_model,
-             gps_lat, gps_lon, size, sha256, status, preview, has_thumbnail, has_display)
+             gps_lat, gps_lon, size, sha256, status, preview, has_thumbnail, has_display,
+             remote_id, remote_version)
          VALUES (:event_id, :kind, :mime, :original_name, :uploader, :caption, :uploaded_at,
              :captured_at, :imported_at, :width, :height, :orientation, :camera_make,
              :camera_model, :gps_lat, :gps_lon, :size, :sha256, :status, :preview,
-             :has_thumbnail, :has_display)
+             :has_thumbnail, :has_display, :remote_id, :remote_version)
          ON CONFLICT (event_id, sha256) DO NOTHING",
     )?;
     let changed = stmt.execute(named_params! {
@@ -119,6 +126,8 @@ pub fn insert_if_new(conn: &Connection, item: &MediaRecord) -> Result<Option<i64
         ":preview": item.preview,
         ":has_thumbnail": item.has_thumbnail,
         ":has_display": item.has_display,
+        ":remote_id": item.remote_id,
+        ":remote_version": item.remote_version,
     })?;
     Ok((changed == 1).then(|| conn.last_insert_rowid()))
 }
@@ -163,5 +172,85 @@ pub fn hashes_in_event(conn: &Connection, event_id: i64) -> Result<HashSet<Strin
 pub fn all_hashes(conn: &Connection) -> Result<HashSet<String>> {
     let mut stmt = conn.prepare_cached("SELECT DISTINCT sha256 FROM media")?;
     let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The item of `event_id` that was pulled as `remote_id`, if it is here.
+pub fn find_remote(conn: &Connection, event_id: i64, remote_id: &str) -> Result<Option<MediaRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM media WHERE event_id = ?1 AND remote_id = ?2"
+        ))?
+        .query_row(rusqlite::params![event_id, remote_id], from_row)
+        .optional()?)
+}
+
+/// What the server says about a pulled item that may change after it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteUpdate<'a> {
+    pub version: i64,
+    pub status: Status,
+    pub uploader: &'a str,
+    pub caption: Option<&'a str>,
+}
+
+/// Applies a newer server version of a pulled item; older or equal versions
+/// change nothing (the feed may replay a page). Returns whether a row changed.
+pub fn apply_remote_update(
+    conn: &Connection,
+    event_id: i64,
+    remote_id: &str,
+    update: &RemoteUpdate<'_>,
+) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE media SET remote_version = :version, status = :status,
+                 uploader = :uploader, caption = :caption
+             WHERE event_id = :event_id AND remote_id = :remote_id
+               AND (remote_version IS NULL OR remote_version < :version)",
+        )?
+        .execute(named_params! {
+            ":version": update.version,
+            ":status": update.status,
+            ":uploader": update.uploader,
+            ":caption": update.caption,
+            ":event_id": event_id,
+            ":remote_id": remote_id,
+        })?;
+    Ok(changed > 0)
+}
+
+/// Deletes a row outright (its bytes are purged by the caller once no other
+/// row uses them). Returns the SHA-256 the row referred to.
+pub fn delete(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("DELETE FROM media WHERE id = ?1 RETURNING sha256")?
+        .query_row([id], |row| row.get(0))
+        .optional()?)
+}
+
+/// Whether any row (in any event) still refers to these bytes.
+pub fn sha_in_use(conn: &Connection, sha256: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM media WHERE sha256 = ?1)")?
+        .query_row([sha256], |row| row.get(0))?)
+}
+
+/// A stored item with these bytes whose renditions a new row can share.
+pub fn any_with_sha(conn: &Connection, sha256: &str) -> Result<Option<MediaRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM media WHERE sha256 = ?1 ORDER BY id LIMIT 1"
+        ))?
+        .query_row([sha256], from_row)
+        .optional()?)
+}
+
+/// The remote ids of the event's pulled items.
+pub fn remote_ids(conn: &Connection, event_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, remote_id FROM media WHERE event_id = ?1 AND remote_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([event_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -1,4 +1,8 @@
 //! One module per table; SQL lives next to the Rust that uses it.
 
+pub mod accounts;
 pub mod events;
 pub mod media;
+pub mod messages;
+pub mod remote_media;
+pub mod tombstones;
