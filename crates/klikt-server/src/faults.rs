@@ -135,10 +135,7 @@ pub(crate) async fn inject(
                 status.canonical_reason().unwrap_or("Server Error"),
             )
             .with_detail("server trouble (injected fault)");
-            let mut error = ApiError {
-                problem,
-                headers: Vec::new(),
-            };
+            let mut error = ApiError::from_problem(problem);
             if let Some(secs) = retry_after {
                 error = error.with_header(header::RETRY_AFTER, secs.to_string());
             }

@@ -168,6 +168,15 @@ enum Reservation {
     Replay(u16, String),
 }
 
+/// A row of `idempotency_keys`.
+struct KeyRecord {
+    body_sha256: String,
+    state: String,
+    status: Option<u16>,
+    response: Option<String>,
+    created_at: i64,
+}
+
 fn reserve(
     conn: &mut Connection,
     account: Account,
@@ -182,30 +191,39 @@ fn reserve(
         "DELETE FROM idempotency_keys WHERE created_at < ?1",
         [now - retention],
     )?;
-    let existing: Option<(String, String, Option<u16>, Option<String>, i64)> = tx
+    let existing: Option<KeyRecord> = tx
         .query_row(
             "SELECT body_sha256, state, status, response, created_at FROM idempotency_keys
              WHERE account_id = ?1 AND event_id = ?2 AND key = ?3",
             params![account.id, event_id, key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok(KeyRecord {
+                    body_sha256: r.get(0)?,
+                    state: r.get(1)?,
+                    status: r.get(2)?,
+                    response: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            },
         )
         .optional()?;
     let outcome = match existing {
-        Some((hash, _, _, _, _)) if hash != body_sha256 => Err(ApiError::new(
+        Some(record) if record.body_sha256 != body_sha256 => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::IDEMPOTENCY_KEY_REUSED,
             "this Idempotency-Key was used with another body; a new batch needs a new key",
         )),
-        Some((_, state, Some(status), Some(response), _)) if state == "done" => {
-            Ok(Reservation::Replay(status, response))
-        }
-        Some((_, _, _, _, created_at)) if now - created_at < ABANDONED_AFTER_SECS => {
-            Err(ApiError::new(
-                StatusCode::CONFLICT,
-                codes::IDEMPOTENCY_KEY_IN_FLIGHT,
-                "a request with this Idempotency-Key is still being processed; retry in a moment",
-            ))
-        }
+        Some(KeyRecord {
+            state,
+            status: Some(status),
+            response: Some(response),
+            ..
+        }) if state == "done" => Ok(Reservation::Replay(status, response)),
+        Some(record) if now - record.created_at < ABANDONED_AFTER_SECS => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            codes::IDEMPOTENCY_KEY_IN_FLIGHT,
+            "a request with this Idempotency-Key is still being processed; retry in a moment",
+        )),
         _ => {
             tx.execute(
                 "INSERT INTO idempotency_keys (account_id, event_id, key, body_sha256, state, created_at)
@@ -326,7 +344,7 @@ pub(crate) async fn moderate(
         let outcome = process(&store, account, &event_id, &key, &body);
         let (status, text) = match &outcome {
             Ok(response) => (200u16, serde_json::to_string(response).unwrap_or_default()),
-            Err(error) => (error.problem.status, error.body()),
+            Err(error) => (error.problem().status, error.body()),
         };
         let remember = !(status == 401 || status == 429 || status >= 500);
         let recorded = store.with_conn(|conn| {

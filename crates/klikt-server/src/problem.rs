@@ -8,31 +8,46 @@ use klikt_wire::{codes, headers, Problem, CONTENT_TYPE_PROBLEM};
 
 use crate::error::ServerError;
 
-/// An error answer: a problem body plus the headers that go with it.
+/// An error answer: a problem body plus the headers that go with it (boxed:
+/// it travels in every handler's `Result`).
 #[derive(Debug, Clone)]
-pub(crate) struct ApiError {
-    pub(crate) problem: Problem,
-    pub(crate) headers: Vec<(HeaderName, String)>,
+pub(crate) struct ApiError(Box<Answer>);
+
+#[derive(Debug, Clone)]
+struct Answer {
+    problem: Problem,
+    headers: Vec<(HeaderName, String)>,
 }
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> ApiError {
         let title = status.canonical_reason().unwrap_or("Error");
-        ApiError {
-            problem: Problem::new(status.as_u16(), title)
+        ApiError::from_problem(
+            Problem::new(status.as_u16(), title)
                 .with_code(code)
                 .with_detail(detail),
+        )
+    }
+
+    /// An answer with exactly this problem body.
+    pub(crate) fn from_problem(problem: Problem) -> ApiError {
+        ApiError(Box::new(Answer {
+            problem,
             headers: Vec::new(),
-        }
+        }))
+    }
+
+    pub(crate) fn problem(&self) -> &Problem {
+        &self.0.problem
     }
 
     pub(crate) fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> ApiError {
-        self.headers.push((name, value.into()));
+        self.0.headers.push((name, value.into()));
         self
     }
 
     pub(crate) fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
@@ -57,7 +72,7 @@ impl ApiError {
 
     /// The problem as a JSON body (for remembering idempotent answers).
     pub(crate) fn body(&self) -> String {
-        serde_json::to_string(&self.problem).unwrap_or_default()
+        serde_json::to_string(&self.0.problem).unwrap_or_default()
     }
 }
 
@@ -115,7 +130,7 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static(CONTENT_TYPE_PROBLEM),
         );
-        for (name, value) in self.headers {
+        for (name, value) in self.0.headers {
             if let Ok(value) = HeaderValue::from_str(&value) {
                 headers.insert(name, value);
             }
