@@ -19,10 +19,12 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Backoff ceiling of the first retry; it doubles with each further one.
     pub base: Duration,
-    /// Largest backoff ceiling, and the longest `Retry-After` the client waits
-    /// out within a call (a longer one ends the call with `rate_limited`; the
-    /// pause still holds for later calls).
+    /// Largest backoff ceiling.
     pub cap: Duration,
+    /// Longest `Retry-After` the client waits out within a call; a longer
+    /// one ends the call with `rate_limited` (the pause still holds for
+    /// later calls, so nothing is sent before it ends).
+    pub max_retry_after: Duration,
     /// Longest time for a JSON request (sending, waiting, reading the answer)
     /// and for the headers of a download.
     pub request_timeout: Duration,
@@ -37,6 +39,7 @@ impl RetryPolicy {
             max_attempts: 8,
             base: Duration::from_secs(1),
             cap: Duration::from_secs(5 * 60),
+            max_retry_after: Duration::from_secs(5 * 60),
             request_timeout: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(30),
         }
@@ -48,6 +51,7 @@ impl RetryPolicy {
             max_attempts: 12,
             base: Duration::from_millis(20),
             cap: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(10),
             request_timeout: Duration::from_secs(20),
             stall_timeout: Duration::from_secs(5),
         }
@@ -177,7 +181,9 @@ impl Attempts {
         }
         match retry_after {
             // The client-wide pause already makes the next attempt wait.
-            Some(wait) if wait <= policy.cap => NextStep::RetryAfterSleep(Duration::ZERO),
+            Some(wait) if wait <= policy.max_retry_after => {
+                NextStep::RetryAfterSleep(Duration::ZERO)
+            }
             Some(_) => NextStep::GiveUp,
             None => NextStep::RetryAfterSleep(policy.backoff(self.failures - 1)),
         }
@@ -270,7 +276,7 @@ mod tests {
     }
 
     #[test]
-    fn a_retry_after_longer_than_the_cap_ends_the_call_instead_of_sleeping() {
+    fn a_retry_after_longer_than_the_policy_allows_ends_the_call_instead_of_sleeping() {
         let policy = RetryPolicy::fast_for_tests();
         let mut attempts = Attempts::new(true);
         assert_eq!(
@@ -279,7 +285,7 @@ mod tests {
         );
         let mut attempts = Attempts::new(true);
         assert_eq!(
-            attempts.after_transient(&policy, Some(Duration::from_millis(100))),
+            attempts.after_transient(&policy, Some(Duration::from_secs(2))),
             NextStep::RetryAfterSleep(Duration::ZERO),
             "the shared pause does the waiting"
         );
