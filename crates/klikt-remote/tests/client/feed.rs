@@ -169,7 +169,7 @@ async fn a_guest_upload_with_the_share_token_appears_in_the_feed() {
             Some(token),
             "Lena",
             Some("From the dance floor"),
-            &[file.clone()],
+            std::slice::from_ref(&file),
         )
         .await
         .expect("upload");

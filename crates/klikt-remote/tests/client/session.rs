@@ -1,6 +1,6 @@
 //! Sign-in, transparent refresh, serialized refreshes, sign-out.
 
-use crate::harness::{Fixture, RecordingSink, EMAIL, PASSWORD};
+use crate::harness::{Fixture, RecordingSink, EMAIL};
 use klikt_remote::{Client, RetryPolicy};
 use std::sync::Arc;
 use std::time::Duration;
