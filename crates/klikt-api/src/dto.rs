@@ -42,6 +42,8 @@ impl From<EventStats> for EventSummary {
 pub struct MediaItem {
     pub id: i64,
     pub event_id: i64,
+    /// The server's id of a pulled item; null for a local import.
+    pub remote_id: Option<String>,
     pub kind: MediaKind,
     pub mime: String,
     pub original_name: String,
@@ -92,6 +94,7 @@ impl MediaItem {
         MediaItem {
             id,
             event_id: r.event_id,
+            remote_id: r.remote_id.clone(),
             kind: r.kind,
             mime: r.mime,
             original_name: r.original_name,
@@ -165,5 +168,85 @@ pub struct ImportReport {
     /// Renditions could not be made (HEIC without libheif, video without ffmpeg):
     /// kept with a "no preview" state.
     pub without_preview: u64,
+    pub cancelled: bool,
+}
+
+/// The Klikt server account the library is signed in to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccountInfo {
+    pub server_url: String,
+    pub email: String,
+    pub signed_in_at: String,
+}
+
+/// An event of the signed-in account, as the server lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RemoteEventSummary {
+    pub remote_id: String,
+    pub name: String,
+    pub date: Option<String>,
+    pub share_url: String,
+    pub moderation_mode: String,
+    pub plan_name: String,
+    /// From then on guests cannot upload and moderation is closed.
+    pub expires_at: String,
+    /// From then on the server deletes the event and its originals.
+    pub backup_until: String,
+    pub media_count: i64,
+    pub total_bytes: i64,
+    /// The local event it was pulled into, if it was.
+    pub local_id: Option<i64>,
+}
+
+/// How a pull goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullOptions {
+    /// Concurrent downloads.
+    pub jobs: usize,
+}
+
+impl Default for PullOptions {
+    fn default() -> Self {
+        PullOptions { jobs: 6 }
+    }
+}
+
+/// Where a pull is, reported as it goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PullProgress {
+    /// `changes` while reading the change feed, `originals` while downloading.
+    pub phase: String,
+    pub changes: u64,
+    pub items_done: u64,
+    pub items_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PullReport {
+    pub event_id: i64,
+    pub event_name: String,
+    pub remote_id: String,
+    /// Changes read from the feed.
+    pub changes: u64,
+    /// Originals downloaded and verified.
+    pub downloaded: u64,
+    pub bytes_downloaded: u64,
+    /// Items whose bytes were already in the library (no download).
+    pub reused: u64,
+    /// Items purged because the server deleted them.
+    pub purged: u64,
+    /// Guest messages added or updated.
+    pub messages: u64,
+    /// Items that could not be downloaded this time (retried on the next pull).
+    pub failed: Vec<Rejection>,
+    /// `active`, `expired` (the plan ended; local copies stay) or `gone`.
+    pub server_state: String,
     pub cancelled: bool,
 }

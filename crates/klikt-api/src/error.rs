@@ -12,6 +12,12 @@ pub enum ApiError {
     InvalidInput(String),
     #[error("{0}")]
     NotFound(String),
+    #[error(transparent)]
+    Remote(#[from] klikt_remote::RemoteError),
+    #[error("{0}")]
+    Keyring(String),
+    #[error("not signed in to a Klikt server: run `klikt login --server URL --email E` first")]
+    NotSignedIn,
 }
 
 impl ApiError {
@@ -28,6 +34,9 @@ impl ApiError {
             }
             ApiError::Library(LibraryError::Store { .. }) => "store",
             ApiError::Library(LibraryError::Sql(_) | LibraryError::Migration { .. }) => "database",
+            ApiError::Remote(remote) => remote.code(),
+            ApiError::Keyring(_) => "keyring",
+            ApiError::NotSignedIn => "not_signed_in",
         }
     }
 }

@@ -3,20 +3,30 @@
 //! these files, list that event) into work on the library and media crates,
 //! and owns the types that cross to front ends.
 
+mod account;
+mod credentials;
 mod dto;
 mod error;
 mod import;
+mod ingest;
+mod pull;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use klikt_library::tables::{events, media};
 use klikt_library::{Library, Sha256Hex};
 
-pub use dto::{EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, Rejection};
+pub use dto::{
+    AccountInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, PullOptions,
+    PullProgress, PullReport, Rejection, RemoteEventSummary,
+};
 pub use error::{ApiError, IpcError};
 pub use import::ImportRequest;
 pub use klikt_library::{FileKind, Flag, MediaKind, Preview, Status, SweepReport};
+pub use klikt_remote::RetryPolicy;
+pub use pull::PullObserver;
 
 /// The library folder to use: `KLIKT_LIBRARY` when set, else the platform
 /// data folder (`~/.local/share/klikt` on Linux).
@@ -32,14 +42,20 @@ pub fn default_library_dir() -> Result<PathBuf, ApiError> {
 /// An open Klikt library and everything one can do with it. `Send + Sync`.
 #[derive(Debug)]
 pub struct Klikt {
-    library: Library,
+    // Shared with the pull's blocking rendering tasks.
+    library: Arc<Library>,
+    /// External decoders found on this machine (detected once).
+    tools: klikt_media::Tools,
+    retry: RetryPolicy,
 }
 
 impl Klikt {
     /// Opens (creating if needed) the library in `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<Klikt, ApiError> {
         Ok(Klikt {
-            library: Library::open(dir)?,
+            library: Arc::new(Library::open(dir)?),
+            tools: klikt_media::Tools::detect(),
+            retry: RetryPolicy::standard(),
         })
     }
 
@@ -113,10 +129,10 @@ impl Klikt {
         progress: &mut dyn FnMut(&ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportReport, ApiError> {
-        let ctx = import::Context {
+        let ctx = ingest::Context {
             library: &self.library,
             limits: klikt_media::Limits::default(),
-            tools: klikt_media::Tools::detect(),
+            tools: self.tools.clone(),
             imported_at: now_iso(),
         };
         import::run(&ctx, request, progress, cancel)

@@ -10,9 +10,9 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use klikt_api::{ImportRequest, Klikt, MediaQuery, Status};
+use klikt_api::{ImportRequest, Klikt, MediaQuery, PullOptions, Status};
 
-/// Klikt Desktop's command line: import, browse and (later) sync event albums.
+/// Klikt Desktop's command line: import, pull, browse and curate event albums.
 #[derive(Parser)]
 #[command(name = "klikt", version, about, long_about = None)]
 struct Cli {
@@ -25,8 +25,35 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List the library's events with their counts.
+    /// List the library's events with their counts (or, with --remote, the
+    /// signed-in account's events on the server, with their expiry).
     Events {
+        #[arg(long)]
+        remote: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign in to a Klikt server. The tokens go to the OS keyring, nowhere else.
+    Login {
+        /// The server's address, e.g. https://klikt.app
+        #[arg(long, value_name = "URL")]
+        server: String,
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// Read the password from standard input (first line) instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Sign out: the server ends the session and the tokens leave the keyring.
+    Logout,
+    /// Pull an event from the server: everything the first time, then only changes.
+    Pull {
+        /// Local id, name, or the server's event id.
+        event: String,
+        /// Concurrent downloads.
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=32))]
+        jobs: u16,
+        /// Print the pull report as JSON on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -94,10 +121,111 @@ fn open(library: Option<PathBuf>) -> Result<Klikt> {
     Klikt::open(&dir).with_context(|| format!("cannot open the library at {}", dir.display()))
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The password from stdin (`--password-stdin`), else from a prompt on the
+/// terminal without echo.
+fn read_password(from_stdin: bool) -> Result<String> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        rpassword::prompt_password("Password: ")
+            .context("cannot prompt for the password (no terminal?); use --password-stdin")?
+    };
+    if password.is_empty() {
+        anyhow::bail!("the password is empty");
+    }
+    Ok(password)
+}
+
+fn pull(klikt: &Klikt, event: &str, jobs: usize) -> Result<klikt_api::PullReport> {
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let cancel = AtomicBool::new(false);
+    let runtime = runtime()?;
+    let options = PullOptions { jobs };
+    let observe = |p: &klikt_api::PullProgress| {
+        if p.phase == "changes" {
+            bar.set_message(format!("{} changes", p.changes));
+        } else {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(format!("{}/{} originals", p.items_done, p.items_total));
+        }
+    };
+    let report = runtime.block_on(async {
+        let pulling = klikt.pull(event, &options, &observe, &cancel);
+        tokio::pin!(pulling);
+        tokio::select! {
+            report = &mut pulling => report,
+            _ = tokio::signal::ctrl_c() => {
+                // Finish cleanly: what is downloaded is committed, partial
+                // files stay to be resumed by the next pull.
+                bar.println("stopping after the downloads under way…");
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                pulling.await
+            }
+        }
+    });
+    bar.finish_and_clear();
+    Ok(report?)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let klikt = open(cli.library)?;
     match cli.command {
-        Command::Events { json } => {
+        Command::Events { remote: true, json } => {
+            let events = runtime()?.block_on(klikt.remote_events())?;
+            if json {
+                output::json(&events)?;
+            } else {
+                output::remote_events_table(&mut std::io::stdout().lock(), &events)?;
+            }
+        }
+        Command::Login {
+            server,
+            email,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let account = runtime()?.block_on(klikt.login(&server, &email, &password))?;
+            eprintln!(
+                "Signed in to {} as {} (tokens are in the system keyring).",
+                account.server_url, account.email
+            );
+        }
+        Command::Logout => match runtime()?.block_on(klikt.logout())? {
+            Some(account) => eprintln!("Signed out of {} ({}).", account.server_url, account.email),
+            None => eprintln!("Not signed in."),
+        },
+        Command::Pull { event, jobs, json } => {
+            let report = pull(&klikt, &event, usize::from(jobs))?;
+            if json {
+                output::json(&report)?;
+            }
+            output::pull_summary(&report);
+            if report.cancelled || !report.failed.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Events {
+            remote: false,
+            json,
+        } => {
             let events = klikt.events()?;
             if json {
                 output::json(&events)?;

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use klikt_api::{EventSummary, ImportReport, MediaItem};
+use klikt_api::{EventSummary, ImportReport, MediaItem, PullReport, Rejection, RemoteEventSummary};
 use serde::Serialize;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
@@ -179,14 +179,92 @@ pub fn import_summary(report: &ImportReport) {
         line.push_str("; cancelled before the end");
     }
     eprintln!("{line}.");
-    if !report.rejected.is_empty() {
-        eprintln!("{} file(s) not imported:", report.rejected.len());
-        for rejection in &report.rejected {
-            eprintln!(
-                "  {}: {}",
-                printable(&rejection.name),
-                printable(&rejection.reason)
-            );
-        }
+    rejections("file(s) not imported", &report.rejected);
+}
+
+/// Lists items that did not make it, one line each with the reason.
+fn rejections(what: &str, list: &[Rejection]) {
+    if list.is_empty() {
+        return;
     }
+    eprintln!("{} {what}:", list.len());
+    for rejection in list {
+        eprintln!(
+            "  {}: {}",
+            printable(&rejection.name),
+            printable(&rejection.reason)
+        );
+    }
+}
+
+pub fn remote_events_table(
+    out: &mut dyn Write,
+    events: &[RemoteEventSummary],
+) -> std::io::Result<()> {
+    if events.is_empty() {
+        writeln!(out, "This account has no events on the server.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<14}  {:>6}  {:>9}  {:<10}  {:<20}  {:>5}  NAME",
+        "REMOTE ID", "MEDIA", "SIZE", "DATE", "EXPIRES", "LOCAL"
+    )?;
+    for event in events {
+        writeln!(
+            out,
+            "{:<14}  {:>6}  {:>9}  {:<10}  {:<20}  {:>5}  {}",
+            printable(&event.remote_id),
+            event.media_count,
+            human_bytes(event.total_bytes),
+            event.date.as_deref().map(printable).unwrap_or_default(),
+            printable(&event.expires_at),
+            event
+                .local_id
+                .map(|id| id.to_string())
+                .unwrap_or_else(|| "-".into()),
+            printable(&event.name),
+        )?;
+    }
+    Ok(())
+}
+
+pub fn pull_summary(report: &PullReport) {
+    let mut line = format!(
+        "Pulled \"{}\" (event {}, {} on the server): {} change{}, {} original{} downloaded ({})",
+        printable(&report.event_name),
+        report.event_id,
+        printable(&report.remote_id),
+        report.changes,
+        if report.changes == 1 { "" } else { "s" },
+        report.downloaded,
+        if report.downloaded == 1 { "" } else { "s" },
+        human_bytes(report.bytes_downloaded as i64),
+    );
+    if report.reused > 0 {
+        line.push_str(&format!("; {} already in the library", report.reused));
+    }
+    if report.purged > 0 {
+        line.push_str(&format!(
+            "; {} deleted on the server and purged here",
+            report.purged
+        ));
+    }
+    if report.cancelled {
+        line.push_str("; stopped before the end (pull again to resume)");
+    }
+    eprintln!("{line}.");
+    match report.server_state.as_str() {
+        "expired" => eprintln!(
+            "The plan of this event has ended on the server; your local copies stay fully usable."
+        ),
+        "gone" => eprintln!(
+            "The server no longer has this event; your local copies stay, and it is no longer synced."
+        ),
+        _ => {}
+    }
+    rejections(
+        "item(s) not pulled this time (pull again to retry)",
+        &report.failed,
+    );
 }

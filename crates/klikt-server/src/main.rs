@@ -169,6 +169,7 @@ enum Mode {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")] // the protocol's spelling: removal_request
 enum Reason {
     RemovalRequest,
     Moderation,
@@ -183,8 +184,19 @@ enum Status {
     Hidden,
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // One readable line with its causes, not a debug dump.
+            eprintln!("klikt-server: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
         Command::Serve {
             data,
             listen,

@@ -18,18 +18,16 @@ use std::sync::mpsc;
 use std::sync::Mutex;
 
 use klikt_library::tables::{events, media, media::MediaRecord};
-use klikt_library::{FileKind, Library, Preview, Sha256Hex, Status};
-use klikt_media::{Format, Limits, Source, Tools};
+use klikt_library::{Library, Preview, Sha256Hex, Status};
+use klikt_media::Format;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
 
 use crate::dto::{ImportProgress, ImportReport, Rejection};
 use crate::error::ApiError;
+use crate::ingest::{self, read_head, Context, TempGuard, IN_MEMORY_MAX};
 use sources::{Candidate, Location};
 
-/// Files up to this size are read whole into memory; bigger ones (videos)
-/// are streamed into the store while being hashed.
-const IN_MEMORY_MAX: u64 = 256 * 1024 * 1024;
 /// Rows committed per transaction: large enough to amortise fsync of the WAL,
 /// small enough that progress is visible and a crash loses little work.
 const BATCH: usize = 128;
@@ -41,13 +39,6 @@ pub struct ImportRequest {
     pub paths: Vec<PathBuf>,
     /// Moderation status of the new items (local imports start `pending`).
     pub status: Status,
-}
-
-pub(crate) struct Context<'a> {
-    pub library: &'a Library,
-    pub limits: Limits,
-    pub tools: Tools,
-    pub imported_at: String,
 }
 
 enum Payload {
@@ -311,23 +302,6 @@ fn hash_file(path: &Path) -> io::Result<Sha256Hex> {
     hash_stream(&mut File::open(path)?, None)
 }
 
-fn read_head(path: &Path) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(64);
-    File::open(path)?.take(64).read_to_end(&mut head)?;
-    Ok(head)
-}
-
-/// Deletes our own temp file when the item does not make it into the store.
-struct TempGuard(Option<PathBuf>);
-
-impl Drop for TempGuard {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
 const SUPPORTED: &str =
     "not a photo or video Klikt can import (JPEG, PNG, WebP, TIFF, GIF, HEIC/HEIF, MP4, MOV, WebM)";
 
@@ -380,11 +354,6 @@ fn prepare(
         return Ok(Outcome::Duplicate);
     }
 
-    let metadata = match (&bytes, format.kind()) {
-        (Some(bytes), klikt_media::MediaKind::Photo) => klikt_media::read_metadata(bytes),
-        _ => klikt_media::Metadata::default(),
-    };
-
     // External decoders (libheif, ffmpeg) need a file: give them the user's
     // file, or spool archive bytes into the store first.
     let needs_file = format == Format::Heif || format.kind() == klikt_media::MediaKind::Video;
@@ -403,81 +372,23 @@ fn prepare(
         }
         (None, None, _) => PathBuf::from(&candidate.label),
     };
-    let source = Source {
-        path: &source_path,
-        bytes: bytes.as_deref(),
-    };
-    let rendered = klikt_media::render(
-        format,
-        &source,
-        metadata.orientation,
-        &ctx.limits,
-        &ctx.tools,
-    )
-    .map_err(|e| e.to_string())?;
-
-    let store_err = |e: klikt_library::LibraryError| e.to_string();
-    if let Some(thumb) = &rendered.thumbnail {
-        store
-            .put_bytes(&sha, FileKind::Thumbnail, thumb)
-            .map_err(store_err)?;
-    }
-    if let Some(display) = &rendered.display {
-        store
-            .put_bytes(&sha, FileKind::Display, display)
-            .map_err(store_err)?;
-    }
-    if !store.exists(&sha, FileKind::Original) {
-        match (&bytes, temp.0.take()) {
-            (_, Some(spooled)) => {
-                store
-                    .commit_temp(&spooled, &sha, FileKind::Original)
-                    .map_err(store_err)?;
-            }
-            (Some(bytes), None) => {
-                store
-                    .put_bytes(&sha, FileKind::Original, bytes)
-                    .map_err(store_err)?;
-            }
-            (None, None) => return Err("the file vanished while it was imported".into()),
-        }
-    }
-
-    let size = match &bytes {
-        Some(bytes) => bytes.len() as i64,
-        None => std::fs::metadata(store.path(&sha, FileKind::Original))
-            .map(|m| m.len() as i64)
-            .map_err(read_err)?,
-    };
-    Ok(Outcome::Imported(Box::new(MediaRecord {
-        event_id,
-        kind: match format.kind() {
-            klikt_media::MediaKind::Photo => klikt_library::MediaKind::Photo,
-            klikt_media::MediaKind::Video => klikt_library::MediaKind::Video,
+    let stored = ingest::render_and_store(
+        ctx,
+        &ingest::Input {
+            format,
+            sha: &sha,
+            bytes: bytes.as_deref(),
+            path: &source_path,
         },
-        mime: format.mime().to_owned(),
-        original_name: candidate.original_name.clone(),
-        uploader: None,
-        caption: None,
-        uploaded_at: None,
-        captured_at: metadata.captured_at,
-        imported_at: ctx.imported_at.clone(),
-        width: rendered.width,
-        height: rendered.height,
-        orientation: metadata.orientation,
-        camera_make: metadata.camera_make,
-        camera_model: metadata.camera_model,
-        gps_lat: metadata.gps_lat,
-        gps_lon: metadata.gps_lon,
-        size,
-        sha256: sha.to_string(),
-        status,
-        preview: match rendered.preview {
-            klikt_media::Preview::Ready => Preview::Ready,
-            klikt_media::Preview::NoDecoder => Preview::NoDecoder,
-            klikt_media::Preview::Placeholder => Preview::Placeholder,
+        &mut temp,
+    )?;
+    Ok(Outcome::Imported(Box::new(stored.into_record(
+        ingest::Origin {
+            event_id,
+            status,
+            original_name: candidate.original_name.clone(),
+            imported_at: ctx.imported_at.clone(),
+            remote: None,
         },
-        has_thumbnail: rendered.thumbnail.is_some(),
-        has_display: rendered.display.is_some(),
-    })))
+    ))))
 }

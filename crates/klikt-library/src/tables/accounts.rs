@@ -23,7 +23,10 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
 
 /// Records a sign-in and makes it the current account.
 pub fn sign_in(conn: &Connection, account: &Account) -> Result<()> {
-    conn.execute("UPDATE accounts SET is_current = 0 WHERE is_current = 1", [])?;
+    conn.execute(
+        "UPDATE accounts SET is_current = 0 WHERE is_current = 1",
+        [],
+    )?;
     conn.execute(
         "INSERT INTO accounts (server_url, email, signed_in_at, is_current) VALUES (?1, ?2, ?3, 1)
          ON CONFLICT (server_url) DO UPDATE SET

@@ -155,7 +155,11 @@ pub struct Link {
 }
 
 /// The event linked to `remote_id` on `server_url`, if it is in the library.
-pub fn find_linked(conn: &Connection, server_url: &str, remote_id: &str) -> Result<Option<EventRow>> {
+pub fn find_linked(
+    conn: &Connection,
+    server_url: &str,
+    remote_id: &str,
+) -> Result<Option<EventRow>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM events e WHERE e.server_url = ?1 AND e.remote_id = ?2"

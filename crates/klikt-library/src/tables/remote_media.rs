@@ -132,3 +132,12 @@ pub fn wanted_hashes(conn: &Connection) -> Result<std::collections::HashSet<Stri
     let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The SHA-256 the server announced for an item, if it announced it.
+pub fn sha_of(conn: &Connection, event_id: i64, remote_id: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT sha256 FROM remote_media WHERE event_id = ?1 AND remote_id = ?2")?
+        .query_row(rusqlite::params![event_id, remote_id], |row| row.get(0))
+        .optional()?)
+}

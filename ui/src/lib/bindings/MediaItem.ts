@@ -7,7 +7,11 @@ import type { Status } from "./Status";
 /**
  * One photo or video, with the absolute paths of its files in the store.
  */
-export type MediaItem = { id: number, event_id: number, kind: MediaKind, mime: string, original_name: string, uploader: string | null, caption: string | null, uploaded_at: string | null, 
+export type MediaItem = { id: number, event_id: number, 
+/**
+ * The server's id of a pulled item; null for a local import.
+ */
+remote_id: string | null, kind: MediaKind, mime: string, original_name: string, uploader: string | null, caption: string | null, uploaded_at: string | null, 
 /**
  * ISO 8601; with an offset when the camera recorded one.
  */
