@@ -441,3 +441,26 @@ fn pull_of_an_unknown_event_names_it() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("evt_nope"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_cursor_the_server_no_longer_knows_replays_the_feed_without_downloading_again() {
+    let photos = few_photos();
+    let fx = fixture(photos.path());
+    let (out, _) = fx.pull();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let removed = fx.media[0].clone();
+    admin::simulate_remove(fx.data(), &removed, TombstoneReason::Uploader).unwrap();
+    rusqlite::Connection::open(fx.lib().join("library.db"))
+        .unwrap()
+        .execute("UPDATE events SET feed_cursor = 'c_stale_or_forged'", [])
+        .unwrap();
+
+    let (out, report) = fx.pull();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(report["downloaded"], 0, "a replay re-downloads nothing");
+    assert_eq!(report["purged"], 1, "the replay's tombstone is applied");
+    let items = fx.items();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|i| i["remote_id"] != removed.as_str()));
+    assert_consistent(fx.lib(), true);
+}
