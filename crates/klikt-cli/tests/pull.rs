@@ -26,8 +26,14 @@ struct Fixture {
 }
 
 fn fixture(photos: &Path) -> Fixture {
+    fixture_with(photos, |_| {})
+}
+
+fn fixture_with(photos: &Path, configure: impl FnOnce(&mut ServerConfig)) -> Fixture {
     let data = tempfile::tempdir().unwrap();
-    let server = TestServer::start(ServerConfig::new(data.path())).expect("server starts");
+    let mut config = ServerConfig::new(data.path());
+    configure(&mut config);
+    let server = TestServer::start(config).expect("server starts");
     let seeded = admin::seed(
         data.path(),
         &SeedOptions {
@@ -463,4 +469,27 @@ fn a_cursor_the_server_no_longer_knows_replays_the_feed_without_downloading_agai
     assert_eq!(items.len(), 2);
     assert!(items.iter().all(|i| i["remote_id"] != removed.as_str()));
     assert_consistent(fx.lib(), true);
+}
+
+#[test]
+fn an_expired_access_token_is_refreshed_transparently_and_the_new_tokens_kept() {
+    let photos = few_photos();
+    let fx = fixture_with(photos.path(), |config| {
+        config.access_ttl = Duration::from_secs(1);
+    });
+    let entry = keyring::Entry::new("Klikt Desktop", &format!("{EMAIL} on {}", fx.server.url()))
+        .expect("keyring entry");
+    let before = entry.get_password().expect("tokens stored at login");
+    std::thread::sleep(Duration::from_millis(1500));
+
+    let (out, report) = fx.pull();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(report["downloaded"], 3);
+    let after = entry.get_password().expect("tokens still stored");
+    assert_ne!(before, after, "the rotated refresh token was saved");
+
+    // The saved refresh token is the live one: the next run refreshes with it.
+    std::thread::sleep(Duration::from_millis(1500));
+    let out = run(klikt(fx.lib()).args(["events", "--remote"]));
+    assert!(out.status.success(), "{}", stderr(&out));
 }
