@@ -4,14 +4,15 @@
 //! resumed: its bytes are hashed, then the rest is asked for with
 //! `Range: bytes=n-` and `If-Range: "<sha256>"` (a `200` answer means the
 //! server will not resume: start over). The SHA-256 is computed as the bytes
-//! arrive, on a blocking thread that also writes them (double-buffered in
-//! 256 KiB blocks, so the network and the disk work at once), and the file is
-//! never read back. Each retry resumes from what is on disk. At the end the
+//! arrive, on a blocking thread that also writes them (the network's buffers
+//! are handed over as they are, no copy, in blocks of at least 256 KiB; one
+//! block is written while the next fills), and the file is never read back. Each retry resumes from what is on disk. At the end the
 //! size and hash are checked and the file is fsynced.
 
 use crate::client::{transport_failure, Auth, Client};
 use crate::error::RemoteError;
 use crate::retry::{Attempts, Failure};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use klikt_wire::{etag_for_sha256, headers, paths, ItemId};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE};
@@ -22,7 +23,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use tokio::task::JoinHandle;
 
-/// Bytes gathered before they are handed to the writing thread.
+/// Bytes gathered (at least) before they are handed to the writing thread.
 const BLOCK: usize = 256 * 1024;
 
 /// Progress callback: the number of bytes just added to the file.
@@ -223,7 +224,7 @@ impl Client {
                     format!("the server sent more than the {size} bytes the feed announced"),
                 )));
             }
-            writer.push(&chunk).await?;
+            writer.push(chunk).await?;
             watermark.advance(writer.len);
         }
         if writer.len < size {
@@ -281,7 +282,7 @@ async fn remove_file(path: &Path) -> Result<(), RemoteError> {
 
 /// A block being hashed and written; gives back the file, the hash and the
 /// emptied block.
-type BlockJob = JoinHandle<std::io::Result<(File, Sha256, Vec<u8>)>>;
+type BlockJob = JoinHandle<std::io::Result<(File, Sha256, Vec<Bytes>)>>;
 
 /// The partial file and the hash of its bytes, written on a blocking thread.
 /// While one block is being hashed and written there, the next one fills.
@@ -291,10 +292,12 @@ struct DiskWriter {
     /// is in flight (then `job` holds them).
     state: Option<(File, Sha256)>,
     job: Option<BlockJob>,
-    /// The block being filled.
-    block: Vec<u8>,
+    /// The block being filled: the network's buffers, not copied.
+    block: Vec<Bytes>,
+    /// Bytes in `block`.
+    block_len: usize,
     /// An empty block to fill next (recycled from the last job).
-    spare: Option<Vec<u8>>,
+    spare: Option<Vec<Bytes>>,
     /// Bytes of the file: written, in flight and in `block`.
     len: u64,
 }
@@ -335,16 +338,18 @@ impl DiskWriter {
             path: path.to_path_buf(),
             state: Some((file, hasher)),
             job: None,
-            block: Vec::with_capacity(BLOCK),
+            block: Vec::new(),
+            block_len: 0,
             spare: None,
             len,
         })
     }
 
-    async fn push(&mut self, data: &[u8]) -> Result<(), RemoteError> {
-        self.block.extend_from_slice(data);
+    async fn push(&mut self, data: Bytes) -> Result<(), RemoteError> {
         self.len += data.len() as u64;
-        if self.block.len() >= BLOCK {
+        self.block_len += data.len();
+        self.block.push(data);
+        if self.block_len >= BLOCK {
             self.submit().await?;
         }
         Ok(())
@@ -357,14 +362,14 @@ impl DiskWriter {
         let Some((mut file, mut hasher)) = self.state.take() else {
             return Err(self.broken());
         };
-        let next = self
-            .spare
-            .take()
-            .unwrap_or_else(|| Vec::with_capacity(BLOCK));
+        let next = self.spare.take().unwrap_or_default();
         let mut block = std::mem::replace(&mut self.block, next);
+        self.block_len = 0;
         self.job = Some(tokio::task::spawn_blocking(move || {
-            hasher.update(&block);
-            file.write_all(&block)?;
+            for piece in &block {
+                hasher.update(piece);
+                file.write_all(piece)?;
+            }
             block.clear();
             Ok((file, hasher, block))
         }));
@@ -395,6 +400,7 @@ impl DiskWriter {
     /// Empties the file to start over.
     async fn restart(&mut self) -> Result<(), RemoteError> {
         self.block.clear();
+        self.block_len = 0;
         self.wait().await?;
         let Some((file, _)) = self.state.take() else {
             return Err(self.broken());
@@ -496,7 +502,10 @@ mod tests {
             "the prefix is resumed, not thrown away"
         );
         for piece in data[300_000..].chunks(70_000) {
-            writer.push(piece).await.expect("push");
+            writer
+                .push(Bytes::copy_from_slice(piece))
+                .await
+                .expect("push");
         }
         let hash = writer.finish().await.expect("finish");
         assert_eq!(
@@ -522,10 +531,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("part");
         let mut writer = DiskWriter::open(&path, 10).await.expect("open");
-        writer.push(b"wrong").await.expect("push");
+        writer
+            .push(Bytes::from_static(b"wrong"))
+            .await
+            .expect("push");
         writer.flush().await.expect("flush");
         writer.restart().await.expect("restart");
-        writer.push(b"right").await.expect("push");
+        writer
+            .push(Bytes::from_static(b"right"))
+            .await
+            .expect("push");
         let hash = writer.finish().await.expect("finish");
         assert_eq!(hash, hex(&Sha256::digest(b"right")));
         assert_eq!(std::fs::read(&path).expect("read"), b"right");

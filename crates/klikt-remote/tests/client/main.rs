@@ -7,3 +7,4 @@ mod downloads;
 mod errors;
 mod feed;
 mod session;
+mod throughput;
