@@ -5,11 +5,14 @@
 
 mod account;
 mod credentials;
+mod decide;
 mod dto;
 mod error;
 mod import;
 mod ingest;
 mod pull;
+mod push;
+mod trash;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -18,15 +21,18 @@ use std::sync::Arc;
 use klikt_library::tables::{events, media};
 use klikt_library::{Library, Sha256Hex};
 
+pub use decide::{Curation, DecisionReport, LogEntry, Moderation, Selection};
 pub use dto::{
     AccountInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, PullOptions,
     PullProgress, PullReport, Rejection, RemoteEventSummary,
 };
 pub use error::{ApiError, IpcError};
 pub use import::ImportRequest;
-pub use klikt_library::{FileKind, Flag, MediaKind, Preview, Status, SweepReport};
+pub use klikt_library::tables::media::Selector;
+pub use klikt_library::{FileKind, Flag, LibraryError, MediaKind, Preview, Status, SweepReport};
 pub use klikt_remote::RetryPolicy;
 pub use pull::PullObserver;
+pub use push::{ConflictItem, OutboxItem, PushReport};
 
 /// The library folder to use: `KLIKT_LIBRARY` when set, else the platform
 /// data folder (`~/.local/share/klikt` on Linux).

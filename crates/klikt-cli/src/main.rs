@@ -10,7 +10,10 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use klikt_api::{ImportRequest, Klikt, MediaQuery, PullOptions, Status};
+use klikt_api::{
+    Curation, Flag, ImportRequest, Klikt, MediaQuery, Moderation, PullOptions, Selection, Selector,
+    Status,
+};
 
 /// Klikt Desktop's command line: import, pull, browse and curate event albums.
 #[derive(Parser)]
@@ -82,12 +85,157 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Moderate media: approve, hide, delete (to the trash) or restore, by id
+    /// or by filter. On a server event the decision also goes to the outbox.
+    Moderate {
+        /// Event id, name, or the server's event id.
+        event: String,
+        #[command(flatten)]
+        action: ModerationArg,
+        /// Media ids (see `klikt ls`).
+        #[arg(value_name = "ID", required_unless_present = "filter")]
+        ids: Vec<i64>,
+        /// Items matching a filter instead of ids: comma-separated
+        /// `status=…`, `uploader=…`, `kind=photo|video`, `flag=…`.
+        #[arg(long = "where", value_name = "FILTER", conflicts_with = "ids", value_parser = parse_selector)]
+        filter: Option<Selector>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Flag a media item picked, rejected, or none.
+    Flag {
+        media_id: i64,
+        #[arg(value_parser = parse_flag)]
+        flag: Flag,
+    },
+    /// Rate a media item, 0 to 5 stars.
+    Rate {
+        media_id: i64,
+        #[arg(value_parser = clap::value_parser!(u8).range(0..=5))]
+        stars: u8,
+    },
+    /// Mark a media item favorite (on) or not (off).
+    Favorite {
+        media_id: i64,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Undo the event's most recent decision.
+    Undo { event: String },
+    /// The event's decisions, newest first (the audit log).
+    Log {
+        event: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the event's pending moderation decisions to the server.
+    Push {
+        event: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pull, then push.
+    Sync {
+        event: String,
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=32))]
+        jobs: u16,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decisions waiting for the server, and dead letters with their reason.
+    Outbox {
+        event: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decisions the server did not take because another change won.
+    Conflicts {
+        event: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The trash of a local event.
+    Trash {
+        #[command(subcommand)]
+        command: TrashCommand,
+    },
     /// Show one media item.
     Show {
         media_id: i64,
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+struct ModerationArg {
+    #[arg(long)]
+    approve: bool,
+    #[arg(long)]
+    hide: bool,
+    /// To the event's trash (restorable until the server confirms, or until
+    /// `klikt trash empty` for a local event).
+    #[arg(long)]
+    delete: bool,
+    /// Out of the trash, or undo a hide.
+    #[arg(long)]
+    restore: bool,
+}
+
+impl ModerationArg {
+    fn decision(&self) -> Moderation {
+        if self.approve {
+            Moderation::Approve
+        } else if self.hide {
+            Moderation::Hide
+        } else if self.delete {
+            Moderation::Delete
+        } else {
+            Moderation::Restore
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum TrashCommand {
+    /// Purge the trashed items of a local event for good.
+    Empty { event: String },
+}
+
+fn parse_flag(text: &str) -> Result<Flag, String> {
+    text.parse::<Flag>().map_err(|e| e.to_string())
+}
+
+/// `status=pending,uploader=Grandma Rose,kind=photo,flag=picked`
+fn parse_selector(text: &str) -> Result<Selector, String> {
+    let mut selector = Selector::default();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not key=value"))?;
+        let value = value.trim();
+        match key.trim() {
+            "status" => selector.status = Some(parse_status(value)?),
+            "uploader" => selector.uploader = Some(value.to_owned()),
+            "kind" => {
+                selector.kind = Some(
+                    value
+                        .parse()
+                        .map_err(|e: klikt_api::LibraryError| e.to_string())?,
+                )
+            }
+            "flag" => selector.flag = Some(parse_flag(value)?),
+            other => {
+                return Err(format!(
+                    "unknown filter {other:?}; use status, uploader, kind or flag"
+                ))
+            }
+        }
+    }
+    Ok(selector)
 }
 
 fn parse_status(text: &str) -> Result<Status, String> {
@@ -281,6 +429,97 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 output::media_table(&mut std::io::stdout().lock(), &items)?;
             }
+        }
+        Command::Moderate {
+            event,
+            action,
+            ids,
+            filter,
+            json,
+        } => {
+            let selection = match filter {
+                Some(selector) => Selection::Where(selector),
+                None => Selection::Ids(ids),
+            };
+            let report = klikt.moderate(&event, &selection, action.decision())?;
+            if json {
+                output::json(&report)?;
+            }
+            output::decision_summary(&report);
+            if !report.skipped.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Flag { media_id, flag } => {
+            output::decision_summary(&klikt.curate(media_id, Curation::Flag(flag))?);
+        }
+        Command::Rate { media_id, stars } => {
+            output::decision_summary(&klikt.curate(media_id, Curation::Rating(stars))?);
+        }
+        Command::Favorite { media_id, state } => {
+            let on = state == "on";
+            output::decision_summary(&klikt.curate(media_id, Curation::Favorite(on))?);
+        }
+        Command::Undo { event } => match klikt.undo(&event)? {
+            Some(undone) => eprintln!(
+                "Undid {} of item {} ({} → {}).",
+                undone.action, undone.item_id, undone.before, undone.after
+            ),
+            None => eprintln!("Nothing to undo."),
+        },
+        Command::Log { event, limit, json } => {
+            let log = klikt.decision_log(&event, limit)?;
+            if json {
+                output::json(&log)?;
+            } else {
+                output::log_table(&mut std::io::stdout().lock(), &log)?;
+            }
+        }
+        Command::Push { event, json } => {
+            let report = runtime()?.block_on(klikt.push(&event))?;
+            if json {
+                output::json(&report)?;
+            }
+            output::push_summary(&report);
+        }
+        Command::Sync { event, jobs, json } => {
+            let runtime = runtime()?;
+            let cancel = AtomicBool::new(false);
+            let options = PullOptions {
+                jobs: usize::from(jobs),
+            };
+            let (pulled, pushed) =
+                runtime.block_on(klikt.sync(&event, &options, &|_| {}, &cancel))?;
+            if json {
+                output::json(&serde_json::json!({ "pull": pulled, "push": pushed }))?;
+            }
+            output::pull_summary(&pulled);
+            output::push_summary(&pushed);
+            if !pulled.failed.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Outbox { event, json } => {
+            let entries = klikt.outbox(&event)?;
+            if json {
+                output::json(&entries)?;
+            } else {
+                output::outbox_table(&mut std::io::stdout().lock(), &entries)?;
+            }
+        }
+        Command::Conflicts { event, json } => {
+            let list = klikt.conflicts(&event)?;
+            if json {
+                output::json(&list)?;
+            } else {
+                output::conflicts_table(&mut std::io::stdout().lock(), &list)?;
+            }
+        }
+        Command::Trash {
+            command: TrashCommand::Empty { event },
+        } => {
+            let purged = klikt.empty_trash(&event)?;
+            eprintln!("Purged {purged} item(s) from the trash.");
         }
         Command::Show { media_id, json } => {
             let item = klikt.media_item(media_id)?;

@@ -5,7 +5,10 @@
 use std::io::Write;
 
 use anyhow::Result;
-use klikt_api::{EventSummary, ImportReport, MediaItem, PullReport, Rejection, RemoteEventSummary};
+use klikt_api::{
+    ConflictItem, DecisionReport, EventSummary, ImportReport, LogEntry, MediaItem, OutboxItem,
+    PullReport, PushReport, Rejection, RemoteEventSummary,
+};
 use serde::Serialize;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
@@ -267,4 +270,121 @@ pub fn pull_summary(report: &PullReport) {
         "item(s) not pulled this time (pull again to retry)",
         &report.failed,
     );
+}
+
+pub fn decision_summary(report: &DecisionReport) {
+    let mut line = format!("{} changed", report.changed);
+    if report.unchanged > 0 {
+        line.push_str(&format!(", {} already so", report.unchanged));
+    }
+    if report.pending_sync > 0 {
+        line.push_str(&format!(
+            "; {} waiting to be pushed to the server",
+            report.pending_sync
+        ));
+    }
+    eprintln!("{line}.");
+    rejections("item(s) skipped", &report.skipped);
+}
+
+pub fn push_summary(report: &PushReport) {
+    eprintln!(
+        "Pushed {} decision(s): {} applied, {} conflict(s), {} gone{}.",
+        report.sent,
+        report.applied,
+        report.conflicts,
+        report.gone,
+        if report.dead > 0 {
+            format!(", {} dead (see klikt outbox)", report.dead)
+        } else {
+            String::new()
+        }
+    );
+    if report.conflicts > 0 {
+        eprintln!("Another change won for some items; see `klikt conflicts` and decide again.");
+    }
+}
+
+pub fn log_table(out: &mut dyn Write, log: &[LogEntry]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>6}  {:<20}  {:>6}  {:<9}  {:<21}  SYNC",
+        "#", "WHEN", "ITEM", "ACTION", "BEFORE → AFTER"
+    )?;
+    for entry in log {
+        let action = if entry.undoes.is_some() {
+            format!("undo {}", entry.action)
+        } else {
+            entry.action.clone()
+        };
+        writeln!(
+            out,
+            "{:>6}  {:<20}  {:>6}  {:<9}  {:<21}  {}",
+            entry.id,
+            entry.decided_at,
+            entry.item_id,
+            action,
+            format!("{} → {}", entry.before, entry.after),
+            entry.sync_state
+        )?;
+    }
+    Ok(())
+}
+
+pub fn outbox_table(out: &mut dyn Write, entries: &[OutboxItem]) -> std::io::Result<()> {
+    if entries.is_empty() {
+        writeln!(out, "The outbox is empty: the server has every decision.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<16}  {:<8}  {:<8}  {:>8}  NOTE",
+        "ITEM", "REMOTE ID", "ACTION", "STATE", "ATTEMPTS"
+    )?;
+    for entry in entries {
+        let note = entry
+            .dead_reason
+            .as_deref()
+            .or(entry.last_error.as_deref())
+            .unwrap_or(if entry.sent {
+                "sent, awaiting the answer"
+            } else {
+                ""
+            });
+        writeln!(
+            out,
+            "{:>6}  {:<16}  {:<8}  {:<8}  {:>8}  {}",
+            entry.item_id,
+            printable(&entry.remote_id),
+            entry.action,
+            entry.state,
+            entry.attempts,
+            printable(note)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn conflicts_table(out: &mut dyn Write, list: &[ConflictItem]) -> std::io::Result<()> {
+    if list.is_empty() {
+        writeln!(out, "No conflicts.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<16}  {:<8}  {:<14}  WHEN",
+        "ITEM", "REMOTE ID", "WANTED", "SERVER HAS"
+    )?;
+    for c in list {
+        writeln!(
+            out,
+            "{:>6}  {:<16}  {:<8}  {:<14}  {}",
+            c.item_id,
+            printable(&c.remote_id),
+            c.wanted,
+            c.server_status.as_deref().unwrap_or("?"),
+            c.recorded_at
+        )?;
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@ use crate::error::{LibraryError, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_sync.sql"),
+    include_str!("../migrations/0003_decisions.sql"),
 ];
 
 /// The newest schema version this build understands.

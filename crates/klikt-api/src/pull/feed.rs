@@ -5,13 +5,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use klikt_library::tables::events::{self, Link};
-use klikt_library::tables::{media, messages, remote_media, tombstones};
+use klikt_library::tables::{decisions, media, messages, outbox, remote_media, tombstones};
 use klikt_library::{MediaKind, Sha256Hex};
 use klikt_remote::Client;
-use klikt_wire::{Change, ChangesPage, Cursor, EventId, ItemType, TombstoneReason};
+use klikt_wire::{Change, ChangesPage, Cursor, EventId, ItemType};
 use rusqlite::Transaction;
 
-use super::{iso, remote_event, status, PullObserver};
+use super::{iso, reason_text, remote_event, status, PullObserver};
 use crate::dto::{PullProgress, PullReport};
 use crate::error::ApiError;
 use crate::{now_iso, Klikt};
@@ -19,13 +19,13 @@ use crate::{now_iso, Klikt};
 /// Changes asked for per page (the protocol's maximum).
 const PAGE: u32 = 1000;
 
-/// What applying a page did beyond its rows.
+/// What applying changes did beyond their rows.
 #[derive(Default)]
-struct Effects {
+pub(crate) struct Effects {
     /// Bytes no row refers to any more: to delete once the page is committed.
-    purge: Vec<Sha256Hex>,
-    purged_items: u64,
-    messages: u64,
+    pub purge: Vec<Sha256Hex>,
+    pub purged_items: u64,
+    pub messages: u64,
 }
 
 pub(super) async fn read(
@@ -64,16 +64,10 @@ pub(super) async fn read(
                 }
             }
             events::set_feed_position(tx, link.event_id, page.next_cursor.as_str(), reset)?;
-            effects.purge.retain(|sha| {
-                // Only bytes that no row (of any event) still uses go.
-                !media::sha_in_use(tx, sha.as_str()).unwrap_or(true)
-            });
+            effects.keep_unused_only(tx);
             Ok(effects)
         })?;
-        for sha in &effects.purge {
-            // Committed first: a crash here leaves orphans the next sweep removes.
-            klikt.library.store().remove_all(sha)?;
-        }
+        effects.purge_files(klikt)?;
         report.changes += page.changes.len() as u64;
         report.purged += effects.purged_items;
         report.messages += effects.messages;
@@ -90,6 +84,23 @@ pub(super) async fn read(
         if !has_more {
             return Ok(());
         }
+    }
+}
+
+impl Effects {
+    /// Keeps in `purge` only the bytes no row (of any event) still uses.
+    pub(crate) fn keep_unused_only(&mut self, tx: &Transaction<'_>) {
+        self.purge
+            .retain(|sha| !media::sha_in_use(tx, sha.as_str()).unwrap_or(true));
+    }
+
+    /// Deletes the purged bytes, after the transaction that dropped their
+    /// rows committed (a crash in between leaves orphans the sweep removes).
+    pub(crate) fn purge_files(&self, klikt: &Klikt) -> Result<(), ApiError> {
+        for sha in &self.purge {
+            klikt.library.store().remove_all(sha)?;
+        }
+        Ok(())
     }
 }
 
@@ -169,12 +180,7 @@ fn apply(
                     ItemType::Media => "media",
                     ItemType::Message => "message",
                 };
-                let reason = match tombstone.reason {
-                    TombstoneReason::Moderation => "moderation",
-                    TombstoneReason::RemovalRequest => "removal_request",
-                    TombstoneReason::Uploader => "uploader",
-                    TombstoneReason::Retention => "retention",
-                };
+                let reason = reason_text(tombstone.reason);
                 bury(
                     tx,
                     &tombstones::Tombstone {
@@ -200,7 +206,7 @@ fn apply(
 /// Records a deletion by the server and carries it out locally. Retention
 /// (the plan ended) keeps the local copies: the organizer's copy is theirs.
 /// Every other reason removes the row, and the bytes once nothing uses them.
-fn bury(
+pub(crate) fn bury(
     tx: &Transaction<'_>,
     tombstone: &tombstones::Tombstone,
     effects: &mut Effects,
@@ -218,6 +224,10 @@ fn bury(
             effects.messages += 1;
         }
         return Ok(());
+    }
+    // Decisions still waiting for it can never apply: a tombstone wins.
+    for decision in outbox::remove_item(tx, event_id, remote_id)? {
+        decisions::set_sync_state(tx, decision, "gone", Some(&tombstone.recorded_at))?;
     }
     let announced = remote_media::sha_of(tx, event_id, remote_id)?;
     remote_media::remove(tx, event_id, remote_id)?;

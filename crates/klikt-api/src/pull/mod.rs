@@ -6,7 +6,7 @@
 //! one carries on: the feed cursor is committed with the page it ends, and a
 //! partial download resumes from its bytes on disk.
 
-mod feed;
+pub(crate) mod feed;
 mod fetch;
 
 use std::sync::atomic::AtomicBool;
@@ -125,11 +125,13 @@ impl Klikt {
                     client.server()
                 )))
             }
-            many => return Err(ApiError::InvalidInput(format!(
+            many => {
+                return Err(ApiError::InvalidInput(format!(
                 "{} events on {} are named {key:?}; use the event id (see `klikt events --remote`)",
                 many.len(),
                 client.server()
-            ))),
+            )))
+            }
         };
         let now = now_iso();
         let server = client.server().to_owned();
@@ -161,6 +163,16 @@ pub(crate) fn remote_event(event: &Event) -> RemoteEvent {
 
 pub(crate) fn iso(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub(crate) fn reason_text(reason: klikt_wire::TombstoneReason) -> &'static str {
+    use klikt_wire::TombstoneReason as R;
+    match reason {
+        R::Moderation => "moderation",
+        R::RemovalRequest => "removal_request",
+        R::Uploader => "uploader",
+        R::Retention => "retention",
+    }
 }
 
 pub(crate) fn status(status: ItemStatus) -> Status {

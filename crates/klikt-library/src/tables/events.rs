@@ -152,6 +152,8 @@ pub struct Link {
     pub expires_at: Option<String>,
     pub backup_until: Option<String>,
     pub reset_replay: Option<i64>,
+    /// `pre` or `post`.
+    pub moderation_mode: Option<String>,
 }
 
 /// The event linked to `remote_id` on `server_url`, if it is in the library.
@@ -213,7 +215,7 @@ pub fn link(conn: &Connection, event_id: i64) -> Result<Option<Link>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, server_url, remote_id, feed_cursor, last_pulled_at, server_state,
-                    expires_at, backup_until, reset_replay
+                    expires_at, backup_until, reset_replay, moderation_mode
              FROM events WHERE id = ?1 AND remote_id IS NOT NULL AND server_url IS NOT NULL",
         )?
         .query_row([event_id], |row| {
@@ -227,6 +229,7 @@ pub fn link(conn: &Connection, event_id: i64) -> Result<Option<Link>> {
                 expires_at: row.get(6)?,
                 backup_until: row.get(7)?,
                 reset_replay: row.get(8)?,
+                moderation_mode: row.get(9)?,
             })
         })
         .optional()?)

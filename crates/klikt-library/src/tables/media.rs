@@ -204,7 +204,14 @@ pub fn apply_remote_update(
 ) -> Result<bool> {
     let changed = conn
         .prepare_cached(
-            "UPDATE media SET remote_version = :version, status = :status,
+            // While a decision of the organizer's waits in the outbox, the
+            // local status is what they decided; the push settles it.
+            "UPDATE media SET remote_version = :version,
+                 status = CASE WHEN EXISTS (SELECT 1 FROM outbox o
+                                            WHERE o.event_id = media.event_id
+                                              AND o.remote_id = media.remote_id
+                                              AND o.state = 'pending')
+                          THEN status ELSE :status END,
                  uploader = :uploader, caption = :caption
              WHERE event_id = :event_id AND remote_id = :remote_id
                AND (remote_version IS NULL OR remote_version < :version)",
@@ -252,5 +259,95 @@ pub fn remote_ids(conn: &Connection, event_id: i64) -> Result<Vec<(i64, String)>
         "SELECT id, remote_id FROM media WHERE event_id = ?1 AND remote_id IS NOT NULL",
     )?;
     let rows = stmt.query_map([event_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Sets an item's moderation status; `trashed_from` remembers the status a
+/// trashed item had (NULL otherwise).
+pub fn set_status(
+    conn: &Connection,
+    id: i64,
+    status: Status,
+    trashed_from: Option<Status>,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE media SET status = ?2, trashed_from = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, status, trashed_from])?;
+    Ok(())
+}
+
+/// The status a trashed item had before it went to the trash.
+pub fn trashed_from(conn: &Connection, id: i64) -> Result<Option<Status>> {
+    Ok(conn
+        .prepare_cached("SELECT trashed_from FROM media WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
+pub fn set_flag(conn: &Connection, id: i64, flag: Flag) -> Result<()> {
+    conn.prepare_cached("UPDATE media SET flag = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id, flag])?;
+    Ok(())
+}
+
+pub fn set_rating(conn: &Connection, id: i64, rating: u8) -> Result<()> {
+    conn.prepare_cached("UPDATE media SET rating = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id, rating])?;
+    Ok(())
+}
+
+pub fn set_favorite(conn: &Connection, id: i64, favorite: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE media SET favorite = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id, favorite])?;
+    Ok(())
+}
+
+/// The server version of a pulled item after the server applied a decision.
+pub fn set_remote_version(conn: &Connection, id: i64, version: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE media SET remote_version = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id, version])?;
+    Ok(())
+}
+
+/// Which items a bulk decision applies to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selector {
+    pub status: Option<Status>,
+    pub uploader: Option<String>,
+    pub kind: Option<MediaKind>,
+    pub flag: Option<Flag>,
+}
+
+/// The ids of the event's items matching `selector` (trashed items only
+/// when asked for by status).
+pub fn select_ids(conn: &Connection, event_id: i64, selector: &Selector) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM media
+         WHERE event_id = :event_id
+           AND (:status IS NULL AND status != 'deleted' OR status = :status)
+           AND (:uploader IS NULL OR uploader = :uploader)
+           AND (:kind IS NULL OR kind = :kind)
+           AND (:flag IS NULL OR flag = :flag)
+         ORDER BY captured_at IS NULL, captured_at, id",
+    )?;
+    let rows = stmt.query_map(
+        named_params! {
+            ":event_id": event_id,
+            ":status": selector.status,
+            ":uploader": selector.uploader,
+            ":kind": selector.kind,
+            ":flag": selector.flag,
+        },
+        |row| row.get(0),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The trashed items of an event (status `deleted`).
+pub fn trashed(conn: &Connection, event_id: i64) -> Result<Vec<MediaRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM media WHERE event_id = ?1 AND status = 'deleted' ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([event_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

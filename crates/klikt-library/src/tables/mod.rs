@@ -1,8 +1,11 @@
 //! One module per table; SQL lives next to the Rust that uses it.
 
 pub mod accounts;
+pub mod conflicts;
+pub mod decisions;
 pub mod events;
 pub mod media;
 pub mod messages;
+pub mod outbox;
 pub mod remote_media;
 pub mod tombstones;

@@ -141,3 +141,29 @@ pub fn sha_of(conn: &Connection, event_id: i64, remote_id: &str) -> Result<Optio
         .query_row(rusqlite::params![event_id, remote_id], |row| row.get(0))
         .optional()?)
 }
+
+/// The server's status of an item as the last pull saw it.
+pub fn status_of(conn: &Connection, event_id: i64, remote_id: &str) -> Result<Option<Status>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT status FROM remote_media WHERE event_id = ?1 AND remote_id = ?2")?
+        .query_row(rusqlite::params![event_id, remote_id], |row| row.get(0))
+        .optional()?)
+}
+
+/// Records the server's status and version of an item after it answered a
+/// decision (the feed will say the same later; versions keep it idempotent).
+pub fn set_server_status(
+    conn: &Connection,
+    event_id: i64,
+    remote_id: &str,
+    version: i64,
+    status: Status,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE remote_media SET version = ?3, status = ?4
+         WHERE event_id = ?1 AND remote_id = ?2 AND version <= ?3",
+    )?
+    .execute(rusqlite::params![event_id, remote_id, version, status])?;
+    Ok(())
+}

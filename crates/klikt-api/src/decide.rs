@@ -1,0 +1,387 @@
+//! The organizer's decisions: moderation (approve, hide, delete, restore) and
+//! curation (flag, rating, favorite) of media, each committed to SQLite with
+//! its audit-log entry before it is confirmed, and, for items of a server
+//! event, an outbox entry in the same transaction. Undo replays a decision's
+//! `before`.
+
+use klikt_library::tables::{conflicts, decisions, events, media, outbox, remote_media};
+use klikt_library::{Flag, LibraryError, Status};
+use rusqlite::Transaction;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::ApiError;
+use crate::{now_iso, Klikt};
+
+/// A moderation decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Moderation {
+    Approve,
+    Hide,
+    /// To the event's trash: hidden everywhere, restorable until the server
+    /// confirms the deletion (or, for a local event, the trash is emptied).
+    Delete,
+    /// Out of the trash, or undoes a hide.
+    Restore,
+}
+
+impl Moderation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Moderation::Approve => "approve",
+            Moderation::Hide => "hide",
+            Moderation::Delete => "delete",
+            Moderation::Restore => "restore",
+        }
+    }
+}
+
+/// A curation decision (local; exported later, never sent to the server).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+#[ts(export)]
+pub enum Curation {
+    Flag(Flag),
+    Rating(u8),
+    Favorite(bool),
+}
+
+/// Which items of an event a bulk decision is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Ids(Vec<i64>),
+    Where(media::Selector),
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DecisionReport {
+    /// Items whose state changed.
+    pub changed: u64,
+    /// Items that already were in that state.
+    pub unchanged: u64,
+    /// Items the decision could not apply to, with the reason.
+    pub skipped: Vec<crate::Rejection>,
+    /// Decisions now waiting in the outbox for the server.
+    pub pending_sync: u64,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LogEntry {
+    pub id: i64,
+    pub item_id: i64,
+    pub target: String,
+    pub remote_id: Option<String>,
+    pub action: String,
+    pub before: String,
+    pub after: String,
+    pub decided_at: String,
+    /// The decision this one undid, for an undo.
+    pub undoes: Option<i64>,
+    /// `local`, `pending`, `synced`, `conflict`, `gone`, `dead`, `superseded`.
+    pub sync_state: String,
+    pub synced_at: Option<String>,
+}
+
+impl From<decisions::Decision> for LogEntry {
+    fn from(d: decisions::Decision) -> Self {
+        LogEntry {
+            id: d.id,
+            item_id: d.item_id,
+            target: d.target,
+            remote_id: d.remote_id,
+            action: d.action,
+            before: d.before,
+            after: d.after,
+            decided_at: d.decided_at,
+            undoes: d.undoes,
+            sync_state: d.sync_state,
+            synced_at: d.synced_at,
+        }
+    }
+}
+
+/// The status a restore out of a hide gives: what a new upload gets.
+fn restored_status(link: Option<&events::Link>) -> Status {
+    match link.and_then(|l| l.moderation_mode.as_deref()) {
+        Some("post") => Status::Approved,
+        _ => Status::Pending,
+    }
+}
+
+/// The protocol action that makes the server's status `wanted`.
+fn action_for(wanted: Status) -> &'static str {
+    match wanted {
+        Status::Approved => "approve",
+        Status::Hidden => "hide",
+        Status::Deleted => "delete",
+        Status::Pending => "restore",
+    }
+}
+
+impl Klikt {
+    /// Applies a moderation decision to the selected media of `event`.
+    pub fn moderate(
+        &self,
+        event: &str,
+        selection: &Selection,
+        decision: Moderation,
+    ) -> Result<DecisionReport, ApiError> {
+        let now = now_iso();
+        Ok(self.library.write(|tx| {
+            let event = events::find(tx, event)?;
+            let link = events::link(tx, event.id)?;
+            let ids = match selection {
+                Selection::Ids(ids) => ids.clone(),
+                Selection::Where(selector) => media::select_ids(tx, event.id, selector)?,
+            };
+            let mut report = DecisionReport {
+                changed: 0,
+                unchanged: 0,
+                skipped: Vec::new(),
+                pending_sync: 0,
+            };
+            for id in ids {
+                let Some(row) = media::get(tx, id)?.filter(|r| r.record.event_id == event.id)
+                else {
+                    report.skipped.push(crate::Rejection {
+                        name: id.to_string(),
+                        reason: format!("no media item {id} in this event"),
+                    });
+                    continue;
+                };
+                let before = row.record.status;
+                let after = match (decision, before) {
+                    (Moderation::Delete, _) => Status::Deleted,
+                    (_, Status::Deleted) if decision != Moderation::Restore => {
+                        report.skipped.push(crate::Rejection {
+                            name: id.to_string(),
+                            reason: "it is in the trash; restore it first".into(),
+                        });
+                        continue;
+                    }
+                    (Moderation::Restore, Status::Deleted) => {
+                        media::trashed_from(tx, id)?.unwrap_or(Status::Pending)
+                    }
+                    (Moderation::Restore, Status::Hidden) => restored_status(link.as_ref()),
+                    (Moderation::Restore, other) => other,
+                    (Moderation::Approve, _) => Status::Approved,
+                    (Moderation::Hide, _) => Status::Hidden,
+                };
+                if after == before {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let synced = record_status(
+                    tx,
+                    link.as_ref(),
+                    &row,
+                    decision.as_str(),
+                    after,
+                    None,
+                    &now,
+                )?;
+                report.changed += 1;
+                report.pending_sync += u64::from(synced);
+            }
+            Ok(report)
+        })?)
+    }
+
+    /// Applies a curation decision to one media item.
+    pub fn curate(&self, media_id: i64, change: Curation) -> Result<DecisionReport, ApiError> {
+        if let Curation::Rating(stars) = change {
+            if stars > 5 {
+                return Err(ApiError::InvalidInput(format!(
+                    "a rating is 0 to 5 stars, not {stars}"
+                )));
+            }
+        }
+        let now = now_iso();
+        Ok(self.library.write(|tx| {
+            let row = media::get(tx, media_id)?
+                .ok_or_else(|| LibraryError::NotFound(format!("no media item {media_id}")))?;
+            let (action, before, after) = match change {
+                Curation::Flag(flag) => ("flag", row.flag.to_string(), flag.to_string()),
+                Curation::Rating(n) => ("rating", row.rating.to_string(), n.to_string()),
+                Curation::Favorite(on) => ("favorite", row.favorite.to_string(), on.to_string()),
+            };
+            let unchanged = before == after;
+            if !unchanged {
+                apply_curation(tx, media_id, change)?;
+                decisions::insert(
+                    tx,
+                    &decisions::NewDecision {
+                        event_id: row.record.event_id,
+                        target: "media",
+                        item_id: media_id,
+                        remote_id: row.record.remote_id.as_deref(),
+                        action,
+                        before: &before,
+                        after: &after,
+                        decided_at: &now,
+                        undoes: None,
+                        sync_state: "local",
+                    },
+                )?;
+            }
+            Ok(DecisionReport {
+                changed: u64::from(!unchanged),
+                unchanged: u64::from(unchanged),
+                skipped: Vec::new(),
+                pending_sync: 0,
+            })
+        })?)
+    }
+
+    /// Undoes the event's most recent decision not undone yet. Returns the
+    /// decision undone, or `None` when there is nothing to undo.
+    pub fn undo(&self, event: &str) -> Result<Option<LogEntry>, ApiError> {
+        let now = now_iso();
+        Ok(self.library.write(|tx| {
+            let event = events::find(tx, event)?;
+            let Some(last) = decisions::last_undoable(tx, event.id)? else {
+                return Ok(None);
+            };
+            let Some(row) = media::get(tx, last.item_id)? else {
+                return Err(LibraryError::Invalid(
+                    "the last decision was about an item the server has deleted since; it cannot be undone"
+                        .into(),
+                ));
+            };
+            match last.action.as_str() {
+                "flag" | "rating" | "favorite" => {
+                    let change = match last.action.as_str() {
+                        "flag" => Curation::Flag(last.before.parse()?),
+                        "rating" => Curation::Rating(last.before.parse().map_err(|_| {
+                            LibraryError::Invalid(format!("bad rating {:?} in the log", last.before))
+                        })?),
+                        _ => Curation::Favorite(last.before == "true"),
+                    };
+                    apply_curation(tx, row.id, change)?;
+                    decisions::insert(
+                        tx,
+                        &decisions::NewDecision {
+                            event_id: event.id,
+                            target: "media",
+                            item_id: row.id,
+                            remote_id: row.record.remote_id.as_deref(),
+                            action: &last.action,
+                            before: &last.after,
+                            after: &last.before,
+                            decided_at: &now,
+                            undoes: Some(last.id),
+                            sync_state: "local",
+                        },
+                    )?;
+                }
+                _ => {
+                    let link = events::link(tx, event.id)?;
+                    let back: Status = last.before.parse()?;
+                    record_status(tx, link.as_ref(), &row, "undo", back, Some(last.id), &now)?;
+                }
+            }
+            Ok(Some(LogEntry::from(last)))
+        })?)
+    }
+
+    /// The event's decisions, newest first.
+    pub fn decision_log(&self, event: &str, limit: i64) -> Result<Vec<LogEntry>, ApiError> {
+        Ok(self.library.read(|conn| {
+            let event = events::find(conn, event)?;
+            Ok(decisions::list(conn, event.id, limit)?
+                .into_iter()
+                .map(LogEntry::from)
+                .collect())
+        })?)
+    }
+}
+
+fn apply_curation(tx: &Transaction<'_>, id: i64, change: Curation) -> Result<(), LibraryError> {
+    match change {
+        Curation::Flag(flag) => media::set_flag(tx, id, flag),
+        Curation::Rating(n) => media::set_rating(tx, id, n),
+        Curation::Favorite(on) => media::set_favorite(tx, id, on),
+    }
+}
+
+/// Sets an item's status, logs the decision, and (for a server item) makes
+/// the outbox say what the server must do so its status matches. Returns
+/// whether something now waits to be sent.
+fn record_status(
+    tx: &Transaction<'_>,
+    link: Option<&events::Link>,
+    row: &media::MediaRow,
+    action: &str,
+    after: Status,
+    undoes: Option<i64>,
+    now: &str,
+) -> Result<bool, LibraryError> {
+    let before = row.record.status;
+    let trashed_from = if after == Status::Deleted {
+        Some(if before == Status::Deleted {
+            media::trashed_from(tx, row.id)?.unwrap_or(Status::Pending)
+        } else {
+            before
+        })
+    } else {
+        None
+    };
+    media::set_status(tx, row.id, after, trashed_from)?;
+    let event_id = row.record.event_id;
+    let remote = match (link, row.record.remote_id.as_deref()) {
+        (Some(link), Some(remote_id)) if link.server_state != "gone" => Some(remote_id),
+        _ => None,
+    };
+    if remote.is_some() {
+        // Only the newest decision on an item is sent (coalescing).
+        decisions::supersede_pending(tx, event_id, row.id, "media")?;
+    }
+    let decision = decisions::insert(
+        tx,
+        &decisions::NewDecision {
+            event_id,
+            target: "media",
+            item_id: row.id,
+            remote_id: row.record.remote_id.as_deref(),
+            action,
+            before: before.as_str(),
+            after: after.as_str(),
+            decided_at: now,
+            undoes,
+            sync_state: if remote.is_some() { "pending" } else { "local" },
+        },
+    )?;
+    conflicts::resolve_item(tx, event_id, row.id, now)?;
+    let Some(remote_id) = remote else {
+        return Ok(false);
+    };
+    // What the server holds now, as far as the last pull knows.
+    let server_status = remote_media::status_of(tx, event_id, remote_id)?;
+    // A batch already sent may still change the server: then send this too.
+    if server_status == Some(after) && !outbox::in_flight(tx, event_id, "media", remote_id)? {
+        outbox::drop_unsent(tx, event_id, "media", remote_id)?;
+        // Nothing to send: the server already has it.
+        decisions::set_sync_state(tx, decision, "synced", Some(now))?;
+        return Ok(false);
+    }
+    outbox::put(
+        tx,
+        &outbox::Want {
+            event_id,
+            target: "media",
+            item_id: row.id,
+            remote_id,
+            action: action_for(after),
+            base_version: row.record.remote_version.unwrap_or(0),
+            decision_id: decision,
+            now,
+        },
+    )?;
+    Ok(true)
+}
