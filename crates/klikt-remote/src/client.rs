@@ -82,6 +82,9 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(policy.request_timeout.min(Duration::from_secs(30)))
             .pool_idle_timeout(Duration::from_secs(60))
+            // Over HTTP/2 all downloads share one connection: let the flow
+            // control windows grow with the link instead of capping it.
+            .http2_adaptive_window(true)
             .build()
             .map_err(|e| RemoteError::BadUrl {
                 url: base.clone(),
