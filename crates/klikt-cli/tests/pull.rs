@@ -4,162 +4,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{assert_consistent, corpus, json, klikt, media_rows, run};
-use klikt_server::admin::{self, SeedOptions};
+use common::remote::*;
+use common::{assert_consistent, corpus, klikt, media_rows, run};
+use klikt_server::admin;
 use klikt_server::{Faults, ServerConfig, TestServer};
-use klikt_wire::{EventId, ItemId, ModerationMode, TombstoneReason};
-
-const EMAIL: &str = "anna@example.com";
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A reference server with one seeded event, and an empty library signed in to it.
-struct Fixture {
-    server: TestServer,
-    event: EventId,
-    media: Vec<ItemId>,
-    library: tempfile::TempDir,
-    _data: tempfile::TempDir,
-}
-
-fn fixture(photos: &Path) -> Fixture {
-    fixture_with(photos, |_| {})
-}
-
-fn fixture_with(photos: &Path, configure: impl FnOnce(&mut ServerConfig)) -> Fixture {
-    let data = tempfile::tempdir().unwrap();
-    let mut config = ServerConfig::new(data.path());
-    configure(&mut config);
-    let server = TestServer::start(config).expect("server starts");
-    let seeded = admin::seed(
-        data.path(),
-        &SeedOptions {
-            email: EMAIL.into(),
-            password: PASSWORD.into(),
-            event: "Anna & Tom".into(),
-            from: photos.to_path_buf(),
-            moderation: ModerationMode::Post,
-            expires_in_days: 30,
-        },
-    )
-    .expect("seeded");
-    let library = tempfile::tempdir().unwrap();
-    let fixture = Fixture {
-        server,
-        event: seeded.event_id,
-        media: seeded.media,
-        library,
-        _data: data,
-    };
-    let out = login(&fixture);
-    assert!(out.status.success(), "login: {}", stderr(&out));
-    fixture
-}
-
-impl Fixture {
-    fn lib(&self) -> &Path {
-        self.library.path()
-    }
-
-    fn data(&self) -> &Path {
-        self.server.data_dir()
-    }
-
-    fn pull(&self) -> (Output, serde_json::Value) {
-        let out = run(klikt(self.lib()).args(["pull", self.event.as_str(), "--json"]));
-        let report = if out.stdout.is_empty() {
-            serde_json::Value::Null
-        } else {
-            json(&out)
-        };
-        (out, report)
-    }
-
-    fn items(&self) -> Vec<serde_json::Value> {
-        let out = run(klikt(self.lib()).args(["ls", self.event.as_str(), "--json"]));
-        assert!(out.status.success(), "ls: {}", stderr(&out));
-        json(&out).as_array().cloned().unwrap_or_default()
-    }
-}
-
-fn login(fixture: &Fixture) -> Output {
-    let mut child = klikt(fixture.lib())
-        .args([
-            "login",
-            "--server",
-            fixture.server.url(),
-            "--email",
-            EMAIL,
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("klikt starts");
-    use std::io::Write;
-    let mut stdin = child.stdin.take().expect("stdin");
-    writeln!(stdin, "{PASSWORD}").unwrap();
-    drop(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A folder of a few real phone and camera photos.
-fn few_photos() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for name in [
-        "jpg/Canon_40D.jpg",
-        "jpg/Nikon_D70.jpg",
-        "jpg/mobile/jolla.jpg",
-    ] {
-        let from = corpus().join(name);
-        std::fs::copy(&from, dir.path().join(from.file_name().unwrap())).unwrap();
-    }
-    dir
-}
-
-/// Every file under `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
-}
-
-fn library_contains(library: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    files_under(library)
-        .into_iter()
-        .filter(|path| {
-            std::fs::read(path)
-                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
-                .unwrap_or(false)
-        })
-        .collect()
-}
+use klikt_wire::{ItemId, ModerationMode, TombstoneReason};
 
 #[test]
 fn the_first_pull_fetches_every_original_verified_and_later_pulls_only_changes() {
@@ -474,7 +327,7 @@ fn a_cursor_the_server_no_longer_knows_replays_the_feed_without_downloading_agai
 #[test]
 fn an_expired_access_token_is_refreshed_transparently_and_the_new_tokens_kept() {
     let photos = few_photos();
-    let fx = fixture_with(photos.path(), |config| {
+    let fx = fixture_with(photos.path(), ModerationMode::Post, |config| {
         config.access_ttl = Duration::from_secs(1);
     });
     let entry = keyring::Entry::new("Klikt Desktop", &format!("{EMAIL} on {}", fx.server.url()))
