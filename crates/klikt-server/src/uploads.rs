@@ -343,6 +343,20 @@ async fn authorize(
         .await
 }
 
+/// How much of a refused upload's body is read before the answer.
+const DRAIN_BEFORE_REFUSAL: u64 = 16 * 1024 * 1024;
+
+async fn drain(multipart: &mut Multipart, mut budget: u64) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            budget = budget.saturating_sub(chunk.len() as u64);
+            if budget == 0 {
+                return;
+            }
+        }
+    }
+}
+
 /// `POST /v1/events/{id}/uploads`.
 pub(crate) async fn upload(
     State(state): State<AppState>,
@@ -350,7 +364,15 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, event_id.clone(), &headers).await?;
+    if let Err(refused) = authorize(&state, event_id.clone(), &headers).await {
+        // Read (a bounded part of) the body before answering: closing the
+        // connection under a client still sending makes it see a broken
+        // pipe instead of this answer.
+        if let Ok(mut multipart) = multipart {
+            drain(&mut multipart, DRAIN_BEFORE_REFUSAL).await;
+        }
+        return Err(refused);
+    }
     let mut multipart = multipart
         .map_err(|e| ApiError::validation(format!("expected a multipart/form-data body: {e}")))?;
     let mut cleanup = TempCleanup(Vec::new());
