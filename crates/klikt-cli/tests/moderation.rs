@@ -360,3 +360,26 @@ fn curation_is_recorded_in_the_log_and_undone_in_order() {
         (Some("picked"), Some(0), Some(false))
     );
 }
+
+#[test]
+fn a_pull_never_undoes_a_decision_still_waiting_in_the_outbox() {
+    let (fx, _photos, ids) = pulled(ModerationMode::Pre, 2);
+    let (item, remote) = &ids[0];
+    moderate(&fx, "--hide", &[*item]);
+    // Meanwhile another moderator approves it on the server.
+    admin::simulate_moderate(
+        fx.data(),
+        &klikt_wire::ItemId::new(remote.clone()),
+        ItemStatus::Approved,
+    )
+    .unwrap();
+    let (out, _) = fx.pull();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let local = fx.items().into_iter().find(|i| i["id"] == *item).unwrap();
+    assert_eq!(local["status"], "hidden", "the organizer's decision stands");
+
+    // Pushed, the hide wins over the other approve (the more restrictive).
+    let report = push(&fx);
+    assert_eq!(report["applied"], 1, "{report}");
+    assert_eq!(server_status(&fx)[remote].0, ItemStatus::Hidden);
+}
