@@ -40,6 +40,7 @@ function photo(id: number, overrides: Partial<MediaItem> = {}): MediaItem {
   return {
     id,
     event_id: 1,
+    remote_id: null,
     kind: 'photo',
     mime: 'image/jpeg',
     original_name: `IMG_${id}.jpg`,

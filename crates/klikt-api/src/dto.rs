@@ -134,6 +134,14 @@ fn path_text(path: &Path) -> String {
 pub struct MediaQuery {
     /// Only items with this status; by default everything but deleted items.
     pub status: Option<Status>,
+    /// At most this many items (a page); all when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// Items skipped before the page.
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
 }
 
 /// Progress of a running import, reported after each file.

@@ -84,6 +84,8 @@ impl Klikt {
     pub fn media(&self, event: &str, query: &MediaQuery) -> Result<Vec<MediaItem>, ApiError> {
         let filter = media::MediaFilter {
             status: query.status,
+            limit: query.limit,
+            offset: query.offset,
         };
         let rows = self.library.read(|conn| {
             let event = events::find(conn, event)?;

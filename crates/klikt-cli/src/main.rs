@@ -423,7 +423,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             status,
             json,
         } => {
-            let items = klikt.media(&event, &MediaQuery { status })?;
+            let items = klikt.media(
+                &event,
+                &MediaQuery {
+                    status,
+                    ..MediaQuery::default()
+                },
+            )?;
             if json {
                 output::json(&items)?;
             } else {

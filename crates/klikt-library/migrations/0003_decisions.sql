@@ -70,3 +70,6 @@ CREATE INDEX conflicts_open ON conflicts (event_id) WHERE resolved_at IS NULL;
 -- The status a trashed item had, so a restore from the trash puts it back.
 ALTER TABLE media ADD COLUMN trashed_from TEXT;
 ALTER TABLE messages ADD COLUMN trashed_from TEXT;
+
+-- The library grid's first query: one status, in capture order, a page at a time.
+CREATE INDEX media_by_status_capture ON media (event_id, status, captured_at, id);

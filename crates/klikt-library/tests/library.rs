@@ -210,3 +210,59 @@ fn events_are_found_by_id_or_name_and_missing_ones_are_named() {
     let err = library.read(|c| events::find(c, "Nope")).unwrap_err();
     assert!(err.to_string().contains("\"Nope\""), "{err}");
 }
+
+#[test]
+fn a_page_of_one_status_lists_dated_items_by_capture_time_then_undated_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::open(dir.path()).unwrap();
+    let (event, _) = library
+        .write(|tx| events::find_or_create_local(tx, "Paged", "2026-11-22T08:00:00Z"))
+        .unwrap();
+    library
+        .write(|tx| {
+            for n in 0..10u8 {
+                let mut item = new_media(event.id, &sha(n + 1));
+                // Odd ones are undated; even ones dated in reverse order.
+                item.captured_at = (n % 2 == 0).then(|| format!("2024-06-01T14:00:{:02}", 59 - n));
+                item.status = if n == 8 {
+                    Status::Hidden
+                } else {
+                    Status::Pending
+                };
+                media::insert_if_new(tx, &item)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let page = |offset, limit| {
+        library
+            .read(|conn| {
+                media::list(
+                    conn,
+                    event.id,
+                    &media::MediaFilter {
+                        status: Some(Status::Pending),
+                        limit: Some(limit),
+                        offset: Some(offset),
+                    },
+                )
+            })
+            .unwrap()
+            .into_iter()
+            .map(|row| row.record.captured_at.clone())
+            .collect::<Vec<_>>()
+    };
+    let first = page(0, 5);
+    assert_eq!(
+        first,
+        vec![
+            Some("2024-06-01T14:00:53".to_owned()),
+            Some("2024-06-01T14:00:55".to_owned()),
+            Some("2024-06-01T14:00:57".to_owned()),
+            Some("2024-06-01T14:00:59".to_owned()),
+            None,
+        ],
+        "the hidden item is filtered out; dated first, oldest first"
+    );
+    assert_eq!(page(5, 5), vec![None; 4], "then the undated ones");
+}

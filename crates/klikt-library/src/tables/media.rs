@@ -143,21 +143,43 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<MediaRow>> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MediaFilter {
     pub status: Option<Status>,
+    /// A page: at most `limit` rows after skipping `offset`.
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
 }
 
 /// The event's media in capture order (items without a capture time last,
 /// then by import order). Deleted items are listed only when asked for.
 pub fn list(conn: &Connection, event_id: i64, filter: &MediaFilter) -> Result<Vec<MediaRow>> {
+    // Two index-ordered arms (dated items by capture time, then undated ones
+    // by id), merged: the first page never sorts the whole event.
+    let status = if filter.status.is_some() {
+        "status = :status"
+    } else {
+        "status != 'deleted'"
+    };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM media
-         WHERE event_id = :event_id
-           AND (:status IS NULL AND status != 'deleted' OR status = :status)
-         ORDER BY captured_at IS NULL, captured_at, id"
+        "SELECT {COLUMNS} FROM (
+             SELECT {COLUMNS}, 0 AS undated FROM media
+             WHERE event_id = :event_id AND {status} AND captured_at IS NOT NULL
+             UNION ALL
+             SELECT {COLUMNS}, 1 AS undated FROM media
+             WHERE event_id = :event_id AND {status} AND captured_at IS NULL
+             ORDER BY undated, captured_at, id
+             LIMIT :limit OFFSET :offset)"
     ))?;
-    let rows = stmt.query_map(
-        named_params! { ":event_id": event_id, ":status": filter.status },
-        from_row,
-    )?;
+    let limit = filter.limit.map_or(-1, i64::from);
+    let offset = filter.offset.unwrap_or(0);
+    let mut params = named_params! {
+        ":event_id": event_id,
+        ":limit": limit,
+        ":offset": offset,
+    }
+    .to_vec();
+    if filter.status.is_some() {
+        params.push((":status", &filter.status));
+    }
+    let rows = stmt.query_map(params.as_slice(), from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

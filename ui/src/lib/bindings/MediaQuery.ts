@@ -8,4 +8,12 @@ export type MediaQuery = {
 /**
  * Only items with this status; by default everything but deleted items.
  */
-status: Status | null, };
+status: Status | null, 
+/**
+ * At most this many items (a page); all when absent.
+ */
+limit?: number, 
+/**
+ * Items skipped before the page.
+ */
+offset?: number, };
