@@ -33,6 +33,9 @@ function event(id: number, name: string, media_count = 0): EventSummary {
     media_count,
     pending_count: 0,
     total_bytes: 1_500_000,
+    server_state: 'active',
+    expires_at: null,
+    last_pulled_at: null,
   };
 }
 

@@ -20,6 +20,12 @@ pub struct EventSummary {
     pub media_count: i64,
     pub pending_count: i64,
     pub total_bytes: i64,
+    /// `active`; `expired` once the plan ended on the server (local copies
+    /// stay fully usable); `gone` once the server no longer has the event.
+    pub server_state: String,
+    /// When the plan ends on the server (linked events only).
+    pub expires_at: Option<String>,
+    pub last_pulled_at: Option<String>,
 }
 
 impl From<EventStats> for EventSummary {
@@ -32,6 +38,9 @@ impl From<EventStats> for EventSummary {
             media_count: stats.media_count,
             pending_count: stats.pending_count,
             total_bytes: stats.total_bytes,
+            server_state: stats.event.server_state,
+            expires_at: stats.event.expires_at,
+            last_pulled_at: stats.event.last_pulled_at,
         }
     }
 }

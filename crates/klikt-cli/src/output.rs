@@ -57,17 +57,24 @@ pub fn events_table(out: &mut dyn Write, events: &[EventSummary]) -> std::io::Re
     }
     writeln!(
         out,
-        "{:>5}  {:>6}  {:>7}  {:>9}  NAME",
-        "ID", "MEDIA", "PENDING", "SIZE"
+        "{:>5}  {:>6}  {:>7}  {:>9}  {:<22}  NAME",
+        "ID", "MEDIA", "PENDING", "SIZE", "SERVER"
     )?;
     for event in events {
+        let server = match (event.remote_id.as_deref(), event.server_state.as_str()) {
+            (None, _) => "local".to_owned(),
+            (Some(_), "expired") => "plan ended (kept here)".to_owned(),
+            (Some(_), "gone") => "gone (kept here)".to_owned(),
+            (Some(remote), _) => printable(remote),
+        };
         writeln!(
             out,
-            "{:>5}  {:>6}  {:>7}  {:>9}  {}",
+            "{:>5}  {:>6}  {:>7}  {:>9}  {:<22}  {}",
             event.id,
             event.media_count,
             event.pending_count,
             human_bytes(event.total_bytes),
+            server,
             printable(&event.name)
         )?;
     }

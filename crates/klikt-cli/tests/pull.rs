@@ -212,6 +212,8 @@ fn an_event_whose_plan_ended_keeps_every_local_copy() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(report["server_state"], "expired");
     assert_eq!(fx.items().len(), 3);
+    let listed = common::json(&run(klikt(fx.lib()).args(["events", "--json"])));
+    assert_eq!(listed[0]["server_state"], "expired", "the library marks it");
 
     // Past backup_until the server answers 410: the event stops syncing,
     // the local copies stay.

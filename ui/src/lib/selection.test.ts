@@ -11,6 +11,9 @@ const event = (id: number): EventSummary => ({
   media_count: 0,
   pending_count: 0,
   total_bytes: 0,
+  server_state: 'active',
+  expires_at: null,
+  last_pulled_at: null,
 });
 const events = [event(3), event(2), event(1)];
 

@@ -10,6 +10,12 @@ pub struct EventRow {
     pub name: String,
     pub remote_id: Option<String>,
     pub created_at: String,
+    /// For a linked event: `active`, `expired` (the plan ended; local copies
+    /// stay) or `gone` (the server no longer has it).
+    pub server_state: String,
+    /// For a linked event: when the plan ends on the server.
+    pub expires_at: Option<String>,
+    pub last_pulled_at: Option<String>,
 }
 
 /// An event with the counts the event list shows.
@@ -21,7 +27,8 @@ pub struct EventStats {
     pub total_bytes: i64,
 }
 
-const COLUMNS: &str = "e.id, e.name, e.remote_id, e.created_at";
+const COLUMNS: &str =
+    "e.id, e.name, e.remote_id, e.created_at, e.server_state, e.expires_at, e.last_pulled_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
     Ok(EventRow {
@@ -29,6 +36,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
         name: row.get(1)?,
         remote_id: row.get(2)?,
         created_at: row.get(3)?,
+        server_state: row.get(4)?,
+        expires_at: row.get(5)?,
+        last_pulled_at: row.get(6)?,
     })
 }
 
@@ -44,9 +54,9 @@ pub fn list_with_stats(conn: &Connection) -> Result<Vec<EventStats>> {
     let rows = stmt.query_map([], |row| {
         Ok(EventStats {
             event: from_row(row)?,
-            media_count: row.get(4)?,
-            pending_count: row.get(5)?,
-            total_bytes: row.get(6)?,
+            media_count: row.get(7)?,
+            pending_count: row.get(8)?,
+            total_bytes: row.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -119,6 +129,9 @@ pub fn find_or_create_local(conn: &Connection, name: &str, now: &str) -> Result<
             name: name.to_owned(),
             remote_id: None,
             created_at: now.to_owned(),
+            server_state: "active".to_owned(),
+            expires_at: None,
+            last_pulled_at: None,
         },
         true,
     ))

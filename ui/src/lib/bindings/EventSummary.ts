@@ -7,4 +7,13 @@ export type EventSummary = { id: number, name: string,
 /**
  * The service's id for a linked event; null for a local-only one.
  */
-remote_id: string | null, created_at: string, media_count: number, pending_count: number, total_bytes: number, };
+remote_id: string | null, created_at: string, media_count: number, pending_count: number, total_bytes: number, 
+/**
+ * `active`; `expired` once the plan ended on the server (local copies
+ * stay fully usable); `gone` once the server no longer has the event.
+ */
+server_state: string, 
+/**
+ * When the plan ends on the server (linked events only).
+ */
+expires_at: string | null, last_pulled_at: string | null, };
