@@ -6,11 +6,12 @@
 CREATE TABLE decisions (
     id          INTEGER PRIMARY KEY,
     event_id    INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-    target      TEXT NOT NULL CHECK (target IN ('media', 'message')),
+    target      TEXT NOT NULL CHECK (target IN ('media', 'message', 'collection')),
     -- The local row (kept as a number: the row may be purged later).
     item_id     INTEGER NOT NULL,
     remote_id   TEXT,
-    -- approve, hide, delete, restore (moderation); flag, rating, favorite (curation).
+    -- approve, hide, delete, restore (moderation); flag, rating, favorite,
+    -- and collection_* (curation).
     action      TEXT NOT NULL,
     before      TEXT NOT NULL,
     after       TEXT NOT NULL,
