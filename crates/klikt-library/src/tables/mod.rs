@@ -1,6 +1,7 @@
 //! One module per table; SQL lives next to the Rust that uses it.
 
 pub mod accounts;
+pub mod collections;
 pub mod conflicts;
 pub mod decisions;
 pub mod events;
