@@ -4,7 +4,7 @@
 //! event, an outbox entry in the same transaction. Undo replays a decision's
 //! `before`.
 
-use klikt_library::tables::{conflicts, decisions, events, media, outbox, remote_media};
+use klikt_library::tables::{conflicts, decisions, events, media, messages, outbox, remote_media};
 use klikt_library::{Flag, LibraryError, Status};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -51,8 +51,12 @@ pub enum Curation {
 /// Which items of an event a bulk decision is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
+    /// Media items by local id.
     Ids(Vec<i64>),
+    /// Media items matching a filter.
     Where(media::Selector),
+    /// Guest messages by local id (approve, hide, delete, restore).
+    Messages(Vec<i64>),
 }
 
 /// What a decision did.
@@ -136,9 +140,12 @@ impl Klikt {
         Ok(self.library.write(|tx| {
             let event = events::find(tx, event)?;
             let link = events::link(tx, event.id)?;
-            let ids = match selection {
-                Selection::Ids(ids) => ids.clone(),
-                Selection::Where(selector) => media::select_ids(tx, event.id, selector)?,
+            let (target, ids) = match selection {
+                Selection::Ids(ids) => (Target::Media, ids.clone()),
+                Selection::Where(selector) => {
+                    (Target::Media, media::select_ids(tx, event.id, selector)?)
+                }
+                Selection::Messages(ids) => (Target::Message, ids.clone()),
             };
             let mut report = DecisionReport {
                 changed: 0,
@@ -147,15 +154,15 @@ impl Klikt {
                 pending_sync: 0,
             };
             for id in ids {
-                let Some(row) = media::get(tx, id)?.filter(|r| r.record.event_id == event.id)
+                let Some(item) = Item::load(tx, target, id)?.filter(|i| i.event_id == event.id)
                 else {
                     report.skipped.push(crate::Rejection {
                         name: id.to_string(),
-                        reason: format!("no media item {id} in this event"),
+                        reason: format!("no {} {id} in this event", target.noun()),
                     });
                     continue;
                 };
-                let before = row.record.status;
+                let before = item.status;
                 let after = match (decision, before) {
                     (Moderation::Delete, _) => Status::Deleted,
                     (_, Status::Deleted) if decision != Moderation::Restore => {
@@ -166,7 +173,7 @@ impl Klikt {
                         continue;
                     }
                     (Moderation::Restore, Status::Deleted) => {
-                        media::trashed_from(tx, id)?.unwrap_or(Status::Pending)
+                        item.trashed_from(tx)?.unwrap_or(Status::Pending)
                     }
                     (Moderation::Restore, Status::Hidden) => restored_status(link.as_ref()),
                     (Moderation::Restore, other) => other,
@@ -180,7 +187,7 @@ impl Klikt {
                 let synced = record_status(
                     tx,
                     link.as_ref(),
-                    &row,
+                    &item,
                     decision.as_str(),
                     after,
                     None,
@@ -248,7 +255,12 @@ impl Klikt {
             let Some(last) = decisions::last_undoable(tx, event.id)? else {
                 return Ok(None);
             };
-            let Some(row) = media::get(tx, last.item_id)? else {
+            let target = if last.target == "message" {
+                Target::Message
+            } else {
+                Target::Media
+            };
+            let Some(item) = Item::load(tx, target, last.item_id)? else {
                 return Err(LibraryError::Invalid(
                     "the last decision was about an item the server has deleted since; it cannot be undone"
                         .into(),
@@ -263,14 +275,14 @@ impl Klikt {
                         })?),
                         _ => Curation::Favorite(last.before == "true"),
                     };
-                    apply_curation(tx, row.id, change)?;
+                    apply_curation(tx, item.id, change)?;
                     decisions::insert(
                         tx,
                         &decisions::NewDecision {
                             event_id: event.id,
                             target: "media",
-                            item_id: row.id,
-                            remote_id: row.record.remote_id.as_deref(),
+                            item_id: item.id,
+                            remote_id: item.remote_id.as_deref(),
                             action: &last.action,
                             before: &last.after,
                             after: &last.before,
@@ -283,10 +295,29 @@ impl Klikt {
                 _ => {
                     let link = events::link(tx, event.id)?;
                     let back: Status = last.before.parse()?;
-                    record_status(tx, link.as_ref(), &row, "undo", back, Some(last.id), &now)?;
+                    record_status(tx, link.as_ref(), &item, "undo", back, Some(last.id), &now)?;
                 }
             }
             Ok(Some(LogEntry::from(last)))
+        })?)
+    }
+
+    /// The event's guest messages, oldest first (trashed ones left out).
+    pub fn messages(&self, event: &str) -> Result<Vec<crate::dto::MessageItem>, ApiError> {
+        Ok(self.library.read(|conn| {
+            let event = events::find(conn, event)?;
+            Ok(messages::list(conn, event.id)?
+                .into_iter()
+                .map(|m| crate::dto::MessageItem {
+                    id: m.id,
+                    event_id: m.event_id,
+                    remote_id: m.remote_id,
+                    author: m.author,
+                    body: m.body,
+                    created_at: m.created_at,
+                    status: m.status,
+                })
+                .collect())
         })?)
     }
 
@@ -310,45 +341,133 @@ fn apply_curation(tx: &Transaction<'_>, id: i64, change: Curation) -> Result<(),
     }
 }
 
+/// What a moderation decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Media,
+    Message,
+}
+
+impl Target {
+    fn as_str(self) -> &'static str {
+        match self {
+            Target::Media => "media",
+            Target::Message => "message",
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Target::Media => "media item",
+            Target::Message => "guest message",
+        }
+    }
+}
+
+/// A media item or a guest message, as moderation sees it.
+struct Item {
+    target: Target,
+    id: i64,
+    event_id: i64,
+    status: Status,
+    remote_id: Option<String>,
+    remote_version: Option<i64>,
+}
+
+impl Item {
+    fn load(tx: &Transaction<'_>, target: Target, id: i64) -> Result<Option<Item>, LibraryError> {
+        Ok(match target {
+            Target::Media => media::get(tx, id)?.map(|row| Item {
+                target,
+                id,
+                event_id: row.record.event_id,
+                status: row.record.status,
+                remote_id: row.record.remote_id,
+                remote_version: row.record.remote_version,
+            }),
+            Target::Message => messages::get(tx, id)?.map(|row| Item {
+                target,
+                id,
+                event_id: row.event_id,
+                status: row.status,
+                remote_id: row.remote_id,
+                remote_version: row.remote_version,
+            }),
+        })
+    }
+
+    fn trashed_from(&self, tx: &Transaction<'_>) -> Result<Option<Status>, LibraryError> {
+        match self.target {
+            Target::Media => media::trashed_from(tx, self.id),
+            Target::Message => messages::trashed_from(tx, self.id),
+        }
+    }
+
+    fn set_status(
+        &self,
+        tx: &Transaction<'_>,
+        status: Status,
+        trashed_from: Option<Status>,
+    ) -> Result<(), LibraryError> {
+        match self.target {
+            Target::Media => media::set_status(tx, self.id, status, trashed_from),
+            Target::Message => messages::set_status(tx, self.id, status, trashed_from),
+        }
+    }
+
+    /// What the server holds now, as far as the last pull (or push) knows.
+    fn server_status(
+        &self,
+        tx: &Transaction<'_>,
+        remote_id: &str,
+    ) -> Result<Option<Status>, LibraryError> {
+        match self.target {
+            Target::Media => remote_media::status_of(tx, self.event_id, remote_id),
+            Target::Message => messages::server_status(tx, self.id),
+        }
+    }
+}
+
 /// Sets an item's status, logs the decision, and (for a server item) makes
 /// the outbox say what the server must do so its status matches. Returns
 /// whether something now waits to be sent.
 fn record_status(
     tx: &Transaction<'_>,
     link: Option<&events::Link>,
-    row: &media::MediaRow,
+    item: &Item,
     action: &str,
     after: Status,
     undoes: Option<i64>,
     now: &str,
 ) -> Result<bool, LibraryError> {
-    let before = row.record.status;
+    let before = item.status;
     let trashed_from = if after == Status::Deleted {
         Some(if before == Status::Deleted {
-            media::trashed_from(tx, row.id)?.unwrap_or(Status::Pending)
+            item.trashed_from(tx)?.unwrap_or(Status::Pending)
         } else {
             before
         })
     } else {
         None
     };
-    media::set_status(tx, row.id, after, trashed_from)?;
-    let event_id = row.record.event_id;
-    let remote = match (link, row.record.remote_id.as_deref()) {
+    item.set_status(tx, after, trashed_from)?;
+    let event_id = item.event_id;
+    let target = item.target.as_str();
+    let remote = match (link, item.remote_id.as_deref()) {
         (Some(link), Some(remote_id)) if link.server_state != "gone" => Some(remote_id),
         _ => None,
     };
     if remote.is_some() {
         // Only the newest decision on an item is sent (coalescing).
-        decisions::supersede_pending(tx, event_id, row.id, "media")?;
+        decisions::supersede_pending(tx, event_id, item.id, target)?;
     }
     let decision = decisions::insert(
         tx,
         &decisions::NewDecision {
             event_id,
-            target: "media",
-            item_id: row.id,
-            remote_id: row.record.remote_id.as_deref(),
+            target,
+            item_id: item.id,
+            remote_id: item.remote_id.as_deref(),
             action,
             before: before.as_str(),
             after: after.as_str(),
@@ -357,15 +476,14 @@ fn record_status(
             sync_state: if remote.is_some() { "pending" } else { "local" },
         },
     )?;
-    conflicts::resolve_item(tx, event_id, row.id, now)?;
+    conflicts::resolve_item(tx, event_id, target, item.id, now)?;
     let Some(remote_id) = remote else {
         return Ok(false);
     };
-    // What the server holds now, as far as the last pull knows.
-    let server_status = remote_media::status_of(tx, event_id, remote_id)?;
+    let server_status = item.server_status(tx, remote_id)?;
     // A batch already sent may still change the server: then send this too.
-    if server_status == Some(after) && !outbox::in_flight(tx, event_id, "media", remote_id)? {
-        outbox::drop_unsent(tx, event_id, "media", remote_id)?;
+    if server_status == Some(after) && !outbox::in_flight(tx, event_id, target, remote_id)? {
+        outbox::drop_unsent(tx, event_id, target, remote_id)?;
         // Nothing to send: the server already has it.
         decisions::set_sync_state(tx, decision, "synced", Some(now))?;
         return Ok(false);
@@ -374,11 +492,11 @@ fn record_status(
         tx,
         &outbox::Want {
             event_id,
-            target: "media",
-            item_id: row.id,
+            target,
+            item_id: item.id,
             remote_id,
             action: action_for(after),
-            base_version: row.record.remote_version.unwrap_or(0),
+            base_version: item.remote_version.unwrap_or(0),
             decision_id: decision,
             now,
         },

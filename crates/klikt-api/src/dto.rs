@@ -267,3 +267,17 @@ pub struct PullReport {
     pub server_state: String,
     pub cancelled: bool,
 }
+
+/// A guest message (guest-book entry). Its text is the guest's: show it as
+/// text, never as markup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MessageItem {
+    pub id: i64,
+    pub event_id: i64,
+    pub remote_id: Option<String>,
+    pub author: Option<String>,
+    pub body: String,
+    pub created_at: String,
+    pub status: Status,
+}

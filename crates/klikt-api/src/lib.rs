@@ -23,8 +23,8 @@ use klikt_library::{Library, Sha256Hex};
 
 pub use decide::{Curation, DecisionReport, LogEntry, Moderation, Selection};
 pub use dto::{
-    AccountInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, PullOptions,
-    PullProgress, PullReport, Rejection, RemoteEventSummary,
+    AccountInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, MessageItem,
+    PullOptions, PullProgress, PullReport, Rejection, RemoteEventSummary,
 };
 pub use error::{ApiError, IpcError};
 pub use import::ImportRequest;

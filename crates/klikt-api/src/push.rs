@@ -5,7 +5,7 @@
 //! conflict (someone else's change won; listed for the organizer), gone.
 
 use klikt_library::tables::{
-    conflicts, decisions, events, media, outbox, remote_media, tombstones,
+    conflicts, decisions, events, media, messages, outbox, remote_media, tombstones,
 };
 use klikt_library::Status;
 use klikt_remote::RemoteError;
@@ -217,17 +217,14 @@ fn record_result(
                     effects,
                 );
             }
-            remote_media::set_server_status(
-                tx,
-                entry.event_id,
-                &entry.remote_id,
-                *current_version as i64,
-                s,
-            )?;
-            media::set_remote_version(tx, entry.item_id, *current_version as i64)?;
+            note_server_status(tx, entry, *current_version as i64, s)?;
             if !newer_waits {
                 // The other change wins: show what the server has.
-                media::set_status(tx, entry.item_id, s, None)?;
+                if entry.target == "message" {
+                    messages::set_status(tx, entry.item_id, s, None)?;
+                } else {
+                    media::set_status(tx, entry.item_id, s, None)?;
+                }
             }
         }
         DecisionResult::Gone { reason, .. } => {
@@ -238,6 +235,21 @@ fn record_result(
         }
     }
     Ok(())
+}
+
+/// What the server now holds for the item (so a later decision that matches
+/// it sends nothing).
+fn note_server_status(
+    tx: &Transaction<'_>,
+    entry: &outbox::Entry,
+    version: i64,
+    status: Status,
+) -> Result<(), klikt_library::LibraryError> {
+    if entry.target == "message" {
+        return messages::set_server_status(tx, entry.item_id, version, status);
+    }
+    remote_media::set_server_status(tx, entry.event_id, &entry.remote_id, version, status)?;
+    media::set_remote_version(tx, entry.item_id, version)
 }
 
 /// The server deleted the item (our delete applied, or it was gone already):

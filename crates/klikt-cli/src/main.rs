@@ -92,13 +92,22 @@ enum Command {
         event: String,
         #[command(flatten)]
         action: ModerationArg,
-        /// Media ids (see `klikt ls`).
+        /// Media ids (see `klikt ls`), or guest message ids with --messages.
         #[arg(value_name = "ID", required_unless_present = "filter")]
         ids: Vec<i64>,
+        /// The ids are guest messages (see `klikt messages`), not media.
+        #[arg(long, conflicts_with = "filter")]
+        messages: bool,
         /// Items matching a filter instead of ids: comma-separated
         /// `status=…`, `uploader=…`, `kind=photo|video`, `flag=…`.
         #[arg(long = "where", value_name = "FILTER", conflicts_with = "ids", value_parser = parse_selector)]
         filter: Option<Selector>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List an event's guest messages (trashed ones left out).
+    Messages {
+        event: String,
         #[arg(long)]
         json: bool,
     },
@@ -440,11 +449,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             event,
             action,
             ids,
+            messages,
             filter,
             json,
         } => {
             let selection = match filter {
                 Some(selector) => Selection::Where(selector),
+                None if messages => Selection::Messages(ids),
                 None => Selection::Ids(ids),
             };
             let report = klikt.moderate(&event, &selection, action.decision())?;
@@ -454,6 +465,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::decision_summary(&report);
             if !report.skipped.is_empty() {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Messages { event, json } => {
+            let list = klikt.messages(&event)?;
+            if json {
+                output::json(&list)?;
+            } else {
+                output::messages_table(&mut std::io::stdout().lock(), &list)?;
             }
         }
         Command::Flag { media_id, flag } => {

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use anyhow::Result;
 use klikt_api::{
-    ConflictItem, DecisionReport, EventSummary, ImportReport, LogEntry, MediaItem, OutboxItem,
-    PullReport, PushReport, Rejection, RemoteEventSummary,
+    ConflictItem, DecisionReport, EventSummary, ImportReport, LogEntry, MediaItem, MessageItem,
+    OutboxItem, PullReport, PushReport, Rejection, RemoteEventSummary,
 };
 use serde::Serialize;
 
@@ -391,6 +391,30 @@ pub fn conflicts_table(out: &mut dyn Write, list: &[ConflictItem]) -> std::io::R
             c.wanted,
             c.server_status.as_deref().unwrap_or("?"),
             c.recorded_at
+        )?;
+    }
+    Ok(())
+}
+
+pub fn messages_table(out: &mut dyn Write, list: &[MessageItem]) -> std::io::Result<()> {
+    if list.is_empty() {
+        writeln!(out, "No guest messages.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<9}  {:<20}  {:<20}  MESSAGE",
+        "ID", "STATUS", "WHEN", "FROM"
+    )?;
+    for m in list {
+        writeln!(
+            out,
+            "{:>6}  {:<9}  {:<20}  {:<20}  {}",
+            m.id,
+            m.status.as_str(),
+            m.created_at,
+            printable(m.author.as_deref().unwrap_or("")),
+            printable(&m.body)
         )?;
     }
     Ok(())

@@ -383,3 +383,69 @@ fn a_pull_never_undoes_a_decision_still_waiting_in_the_outbox() {
     assert_eq!(report["applied"], 1, "{report}");
     assert_eq!(server_status(&fx)[remote].0, ItemStatus::Hidden);
 }
+
+#[test]
+fn guest_messages_are_pulled_moderated_offline_and_pushed() {
+    let (fx, _photos, _) = pulled(ModerationMode::Pre, 1);
+    let kind =
+        admin::simulate_message(fx.data(), &fx.event, "Uncle Joe", "Congratulations!").unwrap();
+    let rude = admin::simulate_message(fx.data(), &fx.event, "Troll", "<script>alert(1)</script>")
+        .unwrap();
+    let (out, _) = fx.pull();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = json(&run(klikt(fx.lib()).args([
+        "messages",
+        fx.event.as_str(),
+        "--json",
+    ])));
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    let local = |remote: &klikt_wire::ItemId| {
+        listed
+            .iter()
+            .find(|m| m["remote_id"] == remote.as_str())
+            .and_then(|m| m["id"].as_i64())
+            .unwrap()
+    };
+    assert_eq!(
+        listed[1]["body"], "<script>alert(1)</script>",
+        "kept as text"
+    );
+
+    let moderate_messages = |flag: &str, id: i64| {
+        let out = run(klikt(fx.lib()).args([
+            "moderate",
+            fx.event.as_str(),
+            flag,
+            "--messages",
+            &id.to_string(),
+        ]));
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    moderate_messages("--approve", local(&kind));
+    moderate_messages("--delete", local(&rude));
+    let report = push(&fx);
+    assert_eq!(report["applied"], 2, "{report}");
+
+    let inspected = admin::inspect(fx.data(), &fx.event).unwrap();
+    let on_server = |id: &klikt_wire::ItemId| {
+        inspected
+            .messages
+            .iter()
+            .find(|m| &m.id == id)
+            .map(|m| (m.status, m.deleted))
+            .unwrap()
+    };
+    assert_eq!(on_server(&kind).0, ItemStatus::Approved);
+    assert!(on_server(&rude).1, "deleted on the server");
+    let listed = json(&run(klikt(fx.lib()).args([
+        "messages",
+        fx.event.as_str(),
+        "--json",
+    ])));
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the deleted one is gone here too"
+    );
+}

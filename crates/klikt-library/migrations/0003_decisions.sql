@@ -71,6 +71,9 @@ CREATE INDEX conflicts_open ON conflicts (event_id) WHERE resolved_at IS NULL;
 -- The status a trashed item had, so a restore from the trash puts it back.
 ALTER TABLE media ADD COLUMN trashed_from TEXT;
 ALTER TABLE messages ADD COLUMN trashed_from TEXT;
+-- A pulled message's status on the server (its `status` is the organizer's,
+-- which differs while a decision waits in the outbox).
+ALTER TABLE messages ADD COLUMN server_status TEXT;
 
 -- The library grid's first query: one status, in capture order, a page at a time.
 CREATE INDEX media_by_status_capture ON media (event_id, status, captured_at, id);

@@ -66,11 +66,17 @@ pub fn open(conn: &Connection, event_id: i64) -> Result<Vec<Conflict>> {
 }
 
 /// A new decision on the item settles its open conflicts.
-pub fn resolve_item(conn: &Connection, event_id: i64, item_id: i64, at: &str) -> Result<()> {
+pub fn resolve_item(
+    conn: &Connection,
+    event_id: i64,
+    target: &str,
+    item_id: i64,
+    at: &str,
+) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE conflicts SET resolved_at = ?3
-         WHERE event_id = ?1 AND item_id = ?2 AND resolved_at IS NULL",
+        "UPDATE conflicts SET resolved_at = ?4
+         WHERE event_id = ?1 AND target = ?2 AND item_id = ?3 AND resolved_at IS NULL",
     )?
-    .execute(rusqlite::params![event_id, item_id, at])?;
+    .execute(rusqlite::params![event_id, target, item_id, at])?;
     Ok(())
 }

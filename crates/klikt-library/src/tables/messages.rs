@@ -17,6 +17,21 @@ pub struct MessageRow {
     pub status: Status,
 }
 
+const COLUMNS: &str = "id, event_id, remote_id, remote_version, author, body, created_at, status";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: row.get(0)?,
+        event_id: row.get(1)?,
+        remote_id: row.get(2)?,
+        remote_version: row.get(3)?,
+        author: row.get(4)?,
+        body: row.get(5)?,
+        created_at: row.get(6)?,
+        status: row.get(7)?,
+    })
+}
+
 /// A guest message as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteMessage<'a> {
@@ -40,11 +55,20 @@ pub fn upsert_remote(
     let changed = conn
         .prepare_cached(
             "INSERT INTO messages (event_id, remote_id, remote_version, author, body, created_at,
-                                   status, seen_in_reset)
-             VALUES (:event_id, :remote_id, :version, :author, :body, :created_at, :status, :reset)
+                                   status, server_status, seen_in_reset)
+             VALUES (:event_id, :remote_id, :version, :author, :body, :created_at, :status,
+                     :status, :reset)
              ON CONFLICT (event_id, remote_id) WHERE remote_id IS NOT NULL DO UPDATE SET
                  remote_version = excluded.remote_version, author = excluded.author,
-                 body = excluded.body, created_at = excluded.created_at, status = excluded.status,
+                 body = excluded.body, created_at = excluded.created_at,
+                 server_status = excluded.status,
+                 -- While a decision of the organizer's waits in the outbox,
+                 -- the local status is what they decided.
+                 status = CASE WHEN EXISTS (SELECT 1 FROM outbox o
+                                            WHERE o.event_id = messages.event_id
+                                              AND o.remote_id = messages.remote_id
+                                              AND o.state = 'pending')
+                          THEN messages.status ELSE excluded.status END,
                  seen_in_reset = coalesce(excluded.seen_in_reset, seen_in_reset)
              WHERE messages.remote_version IS NULL
                 OR excluded.remote_version > messages.remote_version
@@ -71,24 +95,13 @@ pub fn delete_remote(conn: &Connection, event_id: i64, remote_id: &str) -> Resul
         > 0)
 }
 
-/// The event's messages, oldest first; deleted ones only when asked for.
+/// The event's messages, oldest first (trashed ones left out).
 pub fn list(conn: &Connection, event_id: i64) -> Result<Vec<MessageRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, event_id, remote_id, remote_version, author, body, created_at, status
-         FROM messages WHERE event_id = ?1 AND status != 'deleted' ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map([event_id], |row| {
-        Ok(MessageRow {
-            id: row.get(0)?,
-            event_id: row.get(1)?,
-            remote_id: row.get(2)?,
-            remote_version: row.get(3)?,
-            author: row.get(4)?,
-            body: row.get(5)?,
-            created_at: row.get(6)?,
-            status: row.get(7)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM messages
+         WHERE event_id = ?1 AND status != 'deleted' ORDER BY created_at, id"
+    ))?;
+    let rows = stmt.query_map([event_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -102,11 +115,64 @@ pub fn not_seen_in_reset(conn: &Connection, event_id: i64, reset: i64) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Whether the message pulled as `remote_id` is here.
-pub fn has_remote(conn: &Connection, event_id: i64, remote_id: &str) -> Result<bool> {
+/// One message by local id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<MessageRow>> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM messages WHERE event_id = ?1 AND remote_id = ?2")?
-        .query_row(rusqlite::params![event_id, remote_id], |_| Ok(()))
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// The message pulled as `remote_id`, if it is here.
+pub fn find_remote(
+    conn: &Connection,
+    event_id: i64,
+    remote_id: &str,
+) -> Result<Option<MessageRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM messages WHERE event_id = ?1 AND remote_id = ?2"
+        ))?
+        .query_row(rusqlite::params![event_id, remote_id], from_row)
+        .optional()?)
+}
+
+/// Sets a message's status; `trashed_from` remembers the status of a trashed one.
+pub fn set_status(
+    conn: &Connection,
+    id: i64,
+    status: Status,
+    trashed_from: Option<Status>,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE messages SET status = ?2, trashed_from = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, status, trashed_from])?;
+    Ok(())
+}
+
+/// The status a trashed message had before it went to the trash.
+pub fn trashed_from(conn: &Connection, id: i64) -> Result<Option<Status>> {
+    Ok(conn
+        .prepare_cached("SELECT trashed_from FROM messages WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
         .optional()?
-        .is_some())
+        .flatten())
+}
+
+/// The server's status and version of a pulled message after it answered a decision.
+pub fn set_server_status(conn: &Connection, id: i64, version: i64, status: Status) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE messages SET server_status = ?3, remote_version = max(coalesce(remote_version, 0), ?2)
+         WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![id, version, status])?;
+    Ok(())
+}
+
+/// The server's status of a pulled message as last seen.
+pub fn server_status(conn: &Connection, id: i64) -> Result<Option<Status>> {
+    Ok(conn
+        .prepare_cached("SELECT server_status FROM messages WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?
+        .flatten())
 }
