@@ -255,6 +255,10 @@ impl Klikt {
             let Some(last) = decisions::last_undoable(tx, event.id)? else {
                 return Ok(None);
             };
+            if last.target == "collection" {
+                crate::collections::undo(tx, &last, &now)?;
+                return Ok(Some(LogEntry::from(last)));
+            }
             let target = if last.target == "message" {
                 Target::Message
             } else {

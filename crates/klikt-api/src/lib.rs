@@ -4,6 +4,7 @@
 //! and owns the types that cross to front ends.
 
 mod account;
+mod collections;
 mod credentials;
 mod decide;
 mod dto;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use klikt_library::tables::{events, media};
 use klikt_library::{Library, Sha256Hex};
 
+pub use collections::{CollectionSummary, Position};
 pub use decide::{Curation, DecisionReport, LogEntry, Moderation, Selection};
 pub use dto::{
     AccountInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, MessageItem,

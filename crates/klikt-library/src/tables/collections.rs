@@ -2,9 +2,9 @@
 //! curated sets of an event's media, in a manual order (local only; exported
 //! later, never sent to the server).
 //!
-//! Order is a REAL `position` per item. Appending takes the last position
-//! + 1; placing an item between two others takes the midpoint of their
-//! positions, so a move writes one row. Only when two neighbours get too
+//! Order is a REAL `position` per item. Appending takes one more than the
+//! last position; placing an item between two others takes the midpoint of
+//! their positions, so a move writes one row. Only when two neighbours get too
 //! close to split does the collection get renumbered 1.0, 2.0, …
 //!
 //! Indexes in this module are 0-based over the collection's whole order
