@@ -1,6 +1,7 @@
 //! `klikt`: the command-line front end. Every command is a thin call into
 //! `klikt-api`; this file only parses arguments and prints results.
 
+mod collection;
 mod output;
 
 use std::path::PathBuf;
@@ -164,6 +165,11 @@ enum Command {
         event: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Collections: curated, ordered sets of an event's media (local only).
+    Collection {
+        #[command(subcommand)]
+        command: collection::CollectionCommand,
     },
     /// The trash of a local event.
     Trash {
@@ -540,6 +546,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 output::conflicts_table(&mut std::io::stdout().lock(), &list)?;
             }
         }
+        Command::Collection { command } => return collection::run(&klikt, command),
         Command::Trash {
             command: TrashCommand::Empty { event },
         } => {
