@@ -492,10 +492,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::decision_summary(&klikt.curate(media_id, Curation::Favorite(on))?);
         }
         Command::Undo { event } => match klikt.undo(&event)? {
-            Some(undone) => eprintln!(
-                "Undid {} of item {} ({} → {}).",
-                undone.action, undone.item_id, undone.before, undone.after
-            ),
+            Some(undone) => {
+                let what = match undone.target.as_str() {
+                    "collection" => "collection",
+                    "message" => "guest message",
+                    _ => "media item",
+                };
+                eprintln!(
+                    "Undid {} of {what} {} ({} → {}).",
+                    undone.action,
+                    undone.item_id,
+                    output::printable(&undone.before),
+                    output::printable(&undone.after)
+                )
+            }
             None => eprintln!("Nothing to undo."),
         },
         Command::Log { event, limit, json } => {
