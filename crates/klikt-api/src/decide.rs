@@ -4,7 +4,7 @@
 //! event, an outbox entry in the same transaction. Undo replays a decision's
 //! `before`.
 
-use klikt_library::tables::{conflicts, decisions, events, media, messages, outbox, remote_media};
+use klikt_library::tables::{conflicts, decisions, events, media, messages, outbox};
 use klikt_library::{Flag, LibraryError, Status};
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -418,18 +418,6 @@ impl Item {
             Target::Message => messages::set_status(tx, self.id, status, trashed_from),
         }
     }
-
-    /// What the server holds now, as far as the last pull (or push) knows.
-    fn server_status(
-        &self,
-        tx: &Transaction<'_>,
-        remote_id: &str,
-    ) -> Result<Option<Status>, LibraryError> {
-        match self.target {
-            Target::Media => remote_media::status_of(tx, self.event_id, remote_id),
-            Target::Message => messages::server_status(tx, self.id),
-        }
-    }
 }
 
 /// Sets an item's status, logs the decision, and (for a server item) makes
@@ -484,14 +472,9 @@ fn record_status(
     let Some(remote_id) = remote else {
         return Ok(false);
     };
-    let server_status = item.server_status(tx, remote_id)?;
-    // A batch already sent may still change the server: then send this too.
-    if server_status == Some(after) && !outbox::in_flight(tx, event_id, target, remote_id)? {
-        outbox::drop_unsent(tx, event_id, target, remote_id)?;
-        // Nothing to send: the server already has it.
-        decisions::set_sync_state(tx, decision, "synced", Some(now))?;
-        return Ok(false);
-    }
+    // Always sent, even when the last pull says the server already has this
+    // status: the server may have changed since, and only its answer (with
+    // the base version) tells applied from conflict truthfully.
     outbox::put(
         tx,
         &outbox::Want {

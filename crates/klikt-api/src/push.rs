@@ -175,14 +175,7 @@ fn record_result(
                     effects,
                 );
             }
-            remote_media::set_server_status(
-                tx,
-                entry.event_id,
-                &entry.remote_id,
-                *version as i64,
-                s,
-            )?;
-            media::set_remote_version(tx, entry.item_id, *version as i64)?;
+            note_server_status(tx, entry, *version as i64, s)?;
         }
         DecisionResult::Conflict {
             current_version,

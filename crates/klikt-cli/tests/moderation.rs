@@ -90,19 +90,23 @@ fn applied_on_server(fx: &Fixture) -> Vec<(String, Action)> {
 fn decisions_made_before_a_push_coalesce_and_reach_the_server_once() {
     let (fx, _photos, ids) = pulled(ModerationMode::Post, 4);
     let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
-    moderate(&fx, "--approve", &[a.0]); // already approved: nothing to send
+    moderate(&fx, "--approve", &[a.0]); // already approved: no decision at all
     moderate(&fx, "--hide", &[a.0]);
     moderate(&fx, "--hide", &[b.0]);
-    moderate(&fx, "--approve", &[b.0]); // back to what the server has
+    moderate(&fx, "--approve", &[b.0]); // coalesces with the hide: only approve goes
     moderate(&fx, "--delete", &[c.0]);
 
     let report = push(&fx);
-    assert_eq!(report["applied"], 2, "{report}");
+    assert_eq!(report["applied"], 3, "{report}");
     let applied = applied_on_server(&fx);
     assert_eq!(
         applied,
-        vec![(a.1.clone(), Action::Hide), (c.1.clone(), Action::Delete)],
-        "only the final decisions, each once"
+        vec![
+            (a.1.clone(), Action::Hide),
+            (b.1.clone(), Action::Approve),
+            (c.1.clone(), Action::Delete)
+        ],
+        "only each item's final decision, each once"
     );
     let server = server_status(&fx);
     assert_eq!(server[&a.1], (ItemStatus::Hidden, false));
@@ -120,7 +124,7 @@ fn decisions_made_before_a_push_coalesce_and_reach_the_server_once() {
     assert_eq!(outbox, serde_json::json!([]));
     // A second push sends nothing.
     assert_eq!(push(&fx)["sent"], 0);
-    assert_eq!(applied_on_server(&fx).len(), 2);
+    assert_eq!(applied_on_server(&fx).len(), 3);
 }
 
 #[test]
@@ -262,8 +266,10 @@ fn undo_reverts_the_last_decision_and_the_log_records_both() {
     assert!(out.status.success(), "{}", stderr(&out));
     let local = fx.items().into_iter().find(|i| i["id"] == item).unwrap();
     assert_eq!(local["status"], "approved");
-    // Hidden then un-hidden before a push: the server is never bothered.
-    assert_eq!(push(&fx)["sent"], 0);
+    // Hidden then un-hidden before a push: only the final state is sent.
+    let report = push(&fx);
+    assert_eq!((report["sent"].as_i64(), report["applied"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(server_status(&fx)[&ids[0].1].0, ItemStatus::Approved);
     let log = json(&run(klikt(fx.lib()).args([
         "log",
         fx.event.as_str(),

@@ -99,13 +99,19 @@ pub fn list(conn: &Connection, event_id: i64, limit: i64) -> Result<Vec<Decision
 }
 
 /// The most recent decision of the event that can be undone: not an undo
-/// itself and not undone yet.
+/// itself, not undone yet, one that took effect (the server did not refuse
+/// it as a conflict or find the item gone), about an item still here.
 pub fn last_undoable(conn: &Connection, event_id: i64) -> Result<Option<Decision>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM decisions d
              WHERE d.event_id = ?1 AND d.undoes IS NULL
+               AND d.sync_state NOT IN ('conflict', 'gone')
                AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id)
+               AND CASE d.target
+                   WHEN 'media' THEN EXISTS (SELECT 1 FROM media m WHERE m.id = d.item_id)
+                   WHEN 'message' THEN EXISTS (SELECT 1 FROM messages g WHERE g.id = d.item_id)
+                   ELSE 1 END
              ORDER BY d.id DESC LIMIT 1"
         ))?
         .query_row([event_id], from_row)

@@ -167,12 +167,3 @@ pub fn set_server_status(conn: &Connection, id: i64, version: i64, status: Statu
     .execute(rusqlite::params![id, version, status])?;
     Ok(())
 }
-
-/// The server's status of a pulled message as last seen.
-pub fn server_status(conn: &Connection, id: i64) -> Result<Option<Status>> {
-    Ok(conn
-        .prepare_cached("SELECT server_status FROM messages WHERE id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?
-        .flatten())
-}

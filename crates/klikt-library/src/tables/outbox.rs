@@ -84,26 +84,6 @@ pub fn put(conn: &Connection, want: &Want<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Drops the item's unsent entry (the server already has what the organizer
-/// wants). Returns the decision it carried, if there was one.
-pub fn drop_unsent(
-    conn: &Connection,
-    event_id: i64,
-    target: &str,
-    remote_id: &str,
-) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(
-            "DELETE FROM outbox WHERE event_id = ?1 AND target = ?2 AND remote_id = ?3
-                 AND batch_key IS NULL AND state = 'pending'
-             RETURNING decision_id",
-        )?
-        .query_row(rusqlite::params![event_id, target, remote_id], |row| {
-            row.get(0)
-        })
-        .optional()?)
-}
-
 /// Whether a decision on the item is waiting to be sent or answered.
 pub fn has_pending(
     conn: &Connection,
@@ -115,18 +95,6 @@ pub fn has_pending(
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE event_id = ?1 AND target = ?2
                             AND remote_id = ?3 AND state = 'pending')",
-        )?
-        .query_row(rusqlite::params![event_id, target, remote_id], |row| {
-            row.get(0)
-        })?)
-}
-
-/// Whether a batch holding a decision on the item was sent without an answer yet.
-pub fn in_flight(conn: &Connection, event_id: i64, target: &str, remote_id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE event_id = ?1 AND target = ?2
-                            AND remote_id = ?3 AND state = 'pending' AND batch_key IS NOT NULL)",
         )?
         .query_row(rusqlite::params![event_id, target, remote_id], |row| {
             row.get(0)

@@ -142,15 +142,6 @@ pub fn sha_of(conn: &Connection, event_id: i64, remote_id: &str) -> Result<Optio
         .optional()?)
 }
 
-/// The server's status of an item as the last pull saw it.
-pub fn status_of(conn: &Connection, event_id: i64, remote_id: &str) -> Result<Option<Status>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached("SELECT status FROM remote_media WHERE event_id = ?1 AND remote_id = ?2")?
-        .query_row(rusqlite::params![event_id, remote_id], |row| row.get(0))
-        .optional()?)
-}
-
 /// Records the server's status and version of an item after it answered a
 /// decision (the feed will say the same later; versions keep it idempotent).
 pub fn set_server_status(
