@@ -4,6 +4,8 @@
 //! the server applies nothing twice. Every answer is recorded: applied,
 //! conflict (someone else's change won; listed for the organizer), gone.
 
+use std::collections::HashMap;
+
 use klikt_library::tables::{
     conflicts, decisions, events, media, messages, outbox, remote_media, tombstones,
 };
@@ -101,13 +103,12 @@ impl Klikt {
             match client.moderate(&remote_event, &key, &request).await {
                 Ok(response) => {
                     let now = now_iso();
+                    let by_decision: HashMap<String, &outbox::Entry> =
+                        entries.iter().map(|e| (format!("o{}", e.id), e)).collect();
                     let effects = self.library.write(|tx| {
                         let mut effects = Effects::default();
                         for result in &response.results {
-                            let Some(entry) = entries
-                                .iter()
-                                .find(|e| format!("o{}", e.id) == result.decision_id().as_str())
-                            else {
+                            let Some(entry) = by_decision.get(result.decision_id().as_str()) else {
                                 continue;
                             };
                             record_result(tx, entry, result, &now, &mut report, &mut effects)?;

@@ -268,7 +268,10 @@ fn undo_reverts_the_last_decision_and_the_log_records_both() {
     assert_eq!(local["status"], "approved");
     // Hidden then un-hidden before a push: only the final state is sent.
     let report = push(&fx);
-    assert_eq!((report["sent"].as_i64(), report["applied"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (report["sent"].as_i64(), report["applied"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(server_status(&fx)[&ids[0].1].0, ItemStatus::Approved);
     let log = json(&run(klikt(fx.lib()).args([
         "log",

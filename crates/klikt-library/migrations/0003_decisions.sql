@@ -25,6 +25,11 @@ CREATE TABLE decisions (
     synced_at   TEXT
 );
 CREATE INDEX decisions_by_event ON decisions (event_id, id);
+-- Coalescing marks an item's earlier unsent decisions superseded.
+CREATE INDEX decisions_pending_by_item ON decisions (event_id, target, item_id)
+    WHERE sync_state = 'pending';
+-- Undo's "is this one undone already?".
+CREATE INDEX decisions_by_undoes ON decisions (undoes) WHERE undoes IS NOT NULL;
 
 -- Moderation decisions on server items waiting to be sent. At most one
 -- unsent entry per item: a newer decision replaces it (coalescing). An entry
@@ -51,6 +56,8 @@ CREATE TABLE outbox (
 CREATE UNIQUE INDEX outbox_unsent_per_item ON outbox (event_id, target, remote_id)
     WHERE batch_key IS NULL AND state = 'pending';
 CREATE INDEX outbox_by_event ON outbox (event_id, state, id);
+-- "Does a decision on this item wait?" (pulls and pushes ask per item).
+CREATE INDEX outbox_by_item ON outbox (event_id, remote_id, state);
 
 -- Decisions the server did not take because someone else's change won.
 CREATE TABLE conflicts (

@@ -26,14 +26,13 @@ pub(crate) const META_CURSOR_SALT: &str = "cursor_salt";
 /// Records that an item (`target` = `media`, `message` or `event`) changed.
 /// Call inside the write transaction that made the change.
 pub(crate) fn record(conn: &Connection, event_id: &str, target: &str, item_id: &str) -> Result<()> {
-    conn.execute(
+    // Cached statements: a moderation batch records hundreds of changes.
+    conn.prepare_cached(
         "DELETE FROM changes WHERE event_id = ?1 AND target = ?2 AND item_id = ?3",
-        params![event_id, target, item_id],
-    )?;
-    conn.execute(
-        "INSERT INTO changes (event_id, target, item_id) VALUES (?1, ?2, ?3)",
-        params![event_id, target, item_id],
-    )?;
+    )?
+    .execute(params![event_id, target, item_id])?;
+    conn.prepare_cached("INSERT INTO changes (event_id, target, item_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![event_id, target, item_id])?;
     Ok(())
 }
 

@@ -111,11 +111,8 @@ pub(crate) fn media_from_row(r: &Row<'_>) -> rusqlite::Result<MediaRow> {
 impl MediaRow {
     pub(crate) fn load(conn: &Connection, id: &str) -> Result<Option<MediaRow>> {
         Ok(conn
-            .query_row(
-                &format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = ?1"),
-                [id],
-                media_from_row,
-            )
+            .prepare_cached(&format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = ?1"))?
+            .query_row([id], media_from_row)
             .optional()?)
     }
 
@@ -264,13 +261,11 @@ pub(crate) fn set_status(conn: &Connection, item: &ItemState, status: ItemStatus
         return Ok(item.version);
     }
     let version = item.version + 1;
-    conn.execute(
-        &format!(
-            "UPDATE {} SET status = ?2, version = ?3 WHERE id = ?1",
-            table(item.target)
-        ),
-        params![item.id, status_str(status), version],
-    )?;
+    conn.prepare_cached(&format!(
+        "UPDATE {} SET status = ?2, version = ?3 WHERE id = ?1",
+        table(item.target)
+    ))?
+    .execute(params![item.id, status_str(status), version])?;
     feed::record(conn, &item.event_id, target_str(item.target), &item.id)?;
     Ok(version)
 }

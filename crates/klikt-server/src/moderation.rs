@@ -112,22 +112,22 @@ fn apply_batch(
                 } else {
                     items::set_status(conn, &item, status)?
                 };
-                conn.execute(
+                conn.prepare_cached(
                     "INSERT INTO moderation_log (event_id, idempotency_key, decision_id, target,
                         item_id, action, version, status, applied_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        event.id,
-                        key,
-                        decision.decision_id.as_str(),
-                        target_str(decision.target),
-                        item.id,
-                        action_str(decision.action),
-                        version,
-                        status_str(status),
-                        now
-                    ],
-                )?;
+                )?
+                .execute(params![
+                    event.id,
+                    key,
+                    decision.decision_id.as_str(),
+                    target_str(decision.target),
+                    item.id,
+                    action_str(decision.action),
+                    version,
+                    status_str(status),
+                    now
+                ])?;
                 DecisionResult::Applied {
                     decision_id,
                     version: u64::try_from(version).unwrap_or(0),
