@@ -18,6 +18,9 @@ pub enum ApiError {
     Keyring(String),
     #[error("not signed in to a Klikt server: run `klikt login --server URL --email E` first")]
     NotSignedIn,
+    /// A bug of Klikt's (a task that panicked, a closed channel).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl ApiError {
@@ -37,6 +40,7 @@ impl ApiError {
             ApiError::Remote(remote) => remote.code(),
             ApiError::Keyring(_) => "keyring",
             ApiError::NotSignedIn => "not_signed_in",
+            ApiError::Internal(_) => "internal",
         }
     }
 }

@@ -243,11 +243,7 @@ async fn fetch_one(
 
     let partial = library.store().download_path(&sha);
     {
-        let _permit = shared
-            .downloads
-            .acquire()
-            .await
-            .map_err(|_| ApiError::InvalidInput("the pull was stopped".into()))?;
+        let _permit = shared.downloads.acquire().await.map_err(|_| internal())?;
         let counter = &shared.bytes_done;
         shared
             .client
@@ -263,11 +259,7 @@ async fn fetch_one(
             .await?;
     }
 
-    let _render = shared
-        .renders
-        .acquire()
-        .await
-        .map_err(|_| ApiError::InvalidInput("the pull was stopped".into()))?;
+    let _render = shared.renders.acquire().await.map_err(|_| internal())?;
     let stored = {
         let shared = Arc::clone(shared);
         let sha = sha.clone();
@@ -300,7 +292,7 @@ async fn fetch_one(
 }
 
 fn internal() -> ApiError {
-    ApiError::InvalidInput("Klikt hit an internal error while pulling it (please report it)".into())
+    ApiError::Internal("Klikt hit an internal error while pulling it (please report it)".into())
 }
 
 fn context(shared: &Shared) -> ingest::Context<'_> {
