@@ -1,7 +1,8 @@
 //! The Klikt application API: the one entry point every front end (the
 //! `klikt` CLI, the desktop app, tests) calls. It turns user intents (import
-//! these files, list that event) into work on the library and media crates,
-//! and owns the types that cross to front ends.
+//! these files, sign in, pull that event, hide this photo, push the
+//! decisions) into work on the library, media and remote crates, and owns
+//! the types that cross to front ends.
 
 mod account;
 mod collections;
