@@ -133,13 +133,7 @@ pub fn run(klikt: &Klikt, command: CollectionCommand) -> Result<ExitCode> {
             json,
         } => {
             let report = klikt.add_to_collection(&event, &name, &ids)?;
-            if json {
-                output::json(&report)?;
-            }
-            output::decision_summary(&report);
-            if !report.skipped.is_empty() {
-                return Ok(ExitCode::FAILURE);
-            }
+            return output::decision_outcome(&report, json);
         }
         CollectionCommand::Remove {
             event,
@@ -148,13 +142,7 @@ pub fn run(klikt: &Klikt, command: CollectionCommand) -> Result<ExitCode> {
             json,
         } => {
             let report = klikt.remove_from_collection(&event, &name, &ids)?;
-            if json {
-                output::json(&report)?;
-            }
-            output::decision_summary(&report);
-            if !report.skipped.is_empty() {
-                return Ok(ExitCode::FAILURE);
-            }
+            return output::decision_outcome(&report, json);
         }
         CollectionCommand::Move {
             event,

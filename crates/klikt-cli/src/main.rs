@@ -465,13 +465,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => Selection::Ids(ids),
             };
             let report = klikt.moderate(&event, &selection, action.decision())?;
-            if json {
-                output::json(&report)?;
-            }
-            output::decision_summary(&report);
-            if !report.skipped.is_empty() {
-                return Ok(ExitCode::FAILURE);
-            }
+            return output::decision_outcome(&report, json);
         }
         Command::Messages { event, json } => {
             let list = klikt.messages(&event)?;

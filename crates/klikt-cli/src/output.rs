@@ -294,6 +294,20 @@ pub fn decision_summary(report: &DecisionReport) {
     rejections("item(s) skipped", &report.skipped);
 }
 
+/// Reports a bulk decision (JSON on stdout when asked, a summary on stderr)
+/// and gives the exit status: failure when some item was skipped.
+pub fn decision_outcome(report: &DecisionReport, as_json: bool) -> Result<std::process::ExitCode> {
+    if as_json {
+        json(report)?;
+    }
+    decision_summary(report);
+    Ok(if report.skipped.is_empty() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
+}
+
 pub fn push_summary(report: &PushReport) {
     eprintln!(
         "Pushed {} decision(s): {} applied, {} conflict(s), {} gone{}.",
