@@ -137,12 +137,47 @@ fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// Which media of an event to list.
+/// Which media of an event to list, in which order. Every filter is
+/// optional; absent filters match everything.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MediaQuery {
-    /// Only items with this status; by default everything but deleted items.
+    /// Only items with this status; by default everything but deleted items
+    /// (ask for `deleted` to see the trash).
+    #[serde(default)]
+    #[ts(optional)]
     pub status: Option<Status>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub flag: Option<Flag>,
+    /// Items rated at least this (1–5).
+    #[serde(default)]
+    #[ts(optional)]
+    pub min_rating: Option<u8>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub favorite: Option<bool>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<MediaKind>,
+    /// The guest's name exactly as `uploaders` lists it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub uploader: Option<String>,
+    /// Only items of this collection (by id), in the collection's order
+    /// unless `sort` says otherwise.
+    #[serde(default)]
+    #[ts(optional)]
+    pub collection: Option<i64>,
+    /// Only items whose guest wrote a message with them (a caption), or only
+    /// items without one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub has_message: Option<bool>,
+    /// By capture time (the default; undated items last) or upload time.
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<MediaSort>,
     /// At most this many items (a page); all when absent.
     #[serde(default)]
     #[ts(optional)]
@@ -151,6 +186,47 @@ pub struct MediaQuery {
     #[serde(default)]
     #[ts(optional)]
     pub offset: Option<u32>,
+}
+
+/// The order of a media listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MediaSort {
+    /// Capture time, then undated items in import order.
+    #[default]
+    Captured,
+    /// Upload time (import time for local files).
+    Uploaded,
+    /// A collection's manual order (needs `collection`).
+    Manual,
+}
+
+/// A guest who uploaded to an event, for the uploader filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UploaderCount {
+    pub uploader: String,
+    /// Their items that are not in the trash.
+    pub count: i64,
+}
+
+/// Where an event stands with the server, for the sync panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub event_id: i64,
+    /// False for a local-only event (nothing to sync).
+    pub linked: bool,
+    /// Decisions waiting to be pushed.
+    pub pending: i64,
+    /// Decisions the server will never take (the event ended or is gone).
+    pub dead: Vec<crate::OutboxItem>,
+    /// Decisions the server refused because the item changed there.
+    pub conflicts: Vec<crate::ConflictItem>,
+    pub last_pulled_at: Option<String>,
+    /// When the server last confirmed a decision.
+    pub last_pushed_at: Option<String>,
 }
 
 /// Progress of a running import, reported after each file.
@@ -280,4 +356,15 @@ pub struct MessageItem {
     pub body: String,
     pub created_at: String,
     pub status: Status,
+}
+
+/// The demo: the reference server running on loopback inside the app, with
+/// an event of sample photos, signed in to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DemoInfo {
+    pub account: AccountInfo,
+    /// The demo event's id on the embedded server; pull it to see it.
+    pub remote_id: String,
+    pub event_name: String,
 }

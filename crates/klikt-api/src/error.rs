@@ -46,7 +46,7 @@ impl ApiError {
 }
 
 /// How an error crosses IPC to the UI: `{code, message}`.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct IpcError {
     pub code: String,

@@ -12,6 +12,7 @@ mod dto;
 mod error;
 mod import;
 mod ingest;
+mod jobs;
 mod pull;
 mod push;
 mod trash;
@@ -26,11 +27,13 @@ use klikt_library::{Library, Sha256Hex};
 pub use collections::{CollectionSummary, Position};
 pub use decide::{Curation, DecisionReport, LogEntry, Moderation, Selection};
 pub use dto::{
-    AccountInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery, MessageItem,
-    PullOptions, PullProgress, PullReport, Rejection, RemoteEventSummary,
+    AccountInfo, DemoInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery,
+    MediaSort, MessageItem, PullOptions, PullProgress, PullReport, Rejection, RemoteEventSummary,
+    SyncStatus, UploaderCount,
 };
 pub use error::{ApiError, IpcError};
 pub use import::ImportRequest;
+pub use jobs::{JobFinished, JobKind, JobOutcome, JobProgress, JobReport, JobTicket, Jobs};
 pub use klikt_library::tables::media::Selector;
 pub use klikt_library::{FileKind, Flag, LibraryError, MediaKind, Preview, Status, SweepReport};
 pub use klikt_remote::RetryPolicy;

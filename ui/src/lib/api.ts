@@ -2,24 +2,110 @@
  * The app's IPC commands (src-tauri/src/commands.rs), typed with the ts-rs
  * bindings of klikt-api. Every failure is turned into an `IpcError`, so
  * components only ever show `{code, message}`.
+ *
+ * `event` arguments take an event's local id (as a number or string) or its
+ * name; `collection` arguments take a collection's id.
  */
 
 import { invoke as tauriInvoke, isTauri } from '@tauri-apps/api/core';
+import { listen as tauriListen, type UnlistenFn } from '@tauri-apps/api/event';
 
+import type { AccountInfo } from './bindings/AccountInfo';
+import type { CollectionSummary } from './bindings/CollectionSummary';
+import type { Curation } from './bindings/Curation';
+import type { DecisionReport } from './bindings/DecisionReport';
+import type { DemoInfo } from './bindings/DemoInfo';
 import type { EventSummary } from './bindings/EventSummary';
 import type { IpcError } from './bindings/IpcError';
+import type { JobFinished } from './bindings/JobFinished';
+import type { JobProgress } from './bindings/JobProgress';
+import type { LogEntry } from './bindings/LogEntry';
 import type { MediaItem } from './bindings/MediaItem';
 import type { MediaQuery } from './bindings/MediaQuery';
+import type { MessageItem } from './bindings/MessageItem';
+import type { Moderation } from './bindings/Moderation';
+import type { Position } from './bindings/Position';
+import type { PushReport } from './bindings/PushReport';
+import type { RemoteEventSummary } from './bindings/RemoteEventSummary';
+import type { SyncStatus } from './bindings/SyncStatus';
+import type { UploaderCount } from './bindings/UploaderCount';
 
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+export type Listen = <T>(event: string, handler: (payload: T) => void) => Promise<UnlistenFn>;
+
+type EventKey = string | number;
+
+/** The names of the events the backend emits for long jobs. */
+export const JOB_PROGRESS_EVENT = 'job-progress';
+export const JOB_FINISHED_EVENT = 'job-finished';
 
 export interface KliktApi {
+  // Account
+  /** The account the library is signed in to, or null. */
+  account(): Promise<AccountInfo | null>;
+  login(serverUrl: string, email: string, password: string): Promise<AccountInfo>;
+  /** Signs out: the tokens leave the keyring. Returns the account that was signed in. */
+  logout(): Promise<AccountInfo | null>;
+  /** The signed-in account's events on the server. */
+  remoteEvents(): Promise<RemoteEventSummary[]>;
+  /** Starts the embedded reference server with the demo event and signs in to it. */
+  startDemo(): Promise<DemoInfo>;
+  /** The OS locale, e.g. `fr-FR` (the webview's own may differ). */
+  osLocale(): Promise<string>;
+
+  // Library
   events(): Promise<EventSummary[]>;
-  /** `event` is an event's id or name. */
-  media(event: string | number, query?: MediaQuery): Promise<MediaItem[]>;
+  /** A page of an event's media, filtered and sorted by `query`. */
+  media(event: EventKey, query?: MediaQuery): Promise<MediaItem[]>;
+  /** The ids of every item matching `query` (no page), in the same order as `media`. */
+  mediaIds(event: EventKey, query?: MediaQuery): Promise<number[]>;
+  mediaItem(id: number): Promise<MediaItem>;
+  /** Guests who uploaded to the event, for the uploader filter. */
+  uploaders(event: EventKey): Promise<UploaderCount[]>;
+  messages(event: EventKey): Promise<MessageItem[]>;
+
+  // Decisions (each is committed to SQLite before the promise resolves)
+  moderate(event: EventKey, ids: number[], action: Moderation): Promise<DecisionReport>;
+  moderateMessages(event: EventKey, ids: number[], action: Moderation): Promise<DecisionReport>;
+  curate(ids: number[], change: Curation): Promise<DecisionReport>;
+  /** Undoes the event's last decision; null when there is nothing to undo. */
+  undo(event: EventKey): Promise<LogEntry | null>;
+  decisionLog(event: EventKey, limit: number): Promise<LogEntry[]>;
+
+  // Collections
+  collections(event: EventKey): Promise<CollectionSummary[]>;
+  createCollection(event: EventKey, name: string): Promise<CollectionSummary>;
+  renameCollection(event: EventKey, collection: number, name: string): Promise<CollectionSummary>;
+  deleteCollection(event: EventKey, collection: number): Promise<CollectionSummary>;
+  addToCollection(event: EventKey, collection: number, ids: number[]): Promise<DecisionReport>;
+  removeFromCollection(event: EventKey, collection: number, ids: number[]): Promise<DecisionReport>;
+  moveInCollection(
+    event: EventKey,
+    collection: number,
+    id: number,
+    to: Position,
+  ): Promise<DecisionReport>;
+
+  // Sync
+  syncStatus(event: EventKey): Promise<SyncStatus>;
+  push(event: EventKey): Promise<PushReport>;
+
+  // Long jobs: each returns its job id at once; progress and the end arrive
+  // as `job-progress` / `job-finished` events (see `onJobProgress`).
+  startPull(event: EventKey): Promise<number>;
+  startSync(event: EventKey): Promise<number>;
+  /** Imports files, folders and ZIP archives into the local event `eventName`. */
+  startImport(paths: string[], eventName: string): Promise<number>;
+  /** False when the job had already ended. */
+  cancelJob(job: number): Promise<boolean>;
+  onJobProgress(handler: (progress: JobProgress) => void): Promise<UnlistenFn>;
+  onJobFinished(handler: (finished: JobFinished) => void): Promise<UnlistenFn>;
 }
 
-export function createApi(invoke: Invoke = tauriInvoke): KliktApi {
+const tauriListenPayload: Listen = (event, handler) =>
+  tauriListen(event, (message) => handler(message.payload as never));
+
+export function createApi(invoke: Invoke = tauriInvoke, listen: Listen = tauriListenPayload): KliktApi {
   const call = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
     try {
       return await invoke<T>(command, args);
@@ -27,10 +113,51 @@ export function createApi(invoke: Invoke = tauriInvoke): KliktApi {
       throw toIpcError(error);
     }
   };
+  const key = (event: EventKey) => String(event);
   return {
-    events: () => call<EventSummary[]>('events'),
-    media: (event, query) =>
-      call<MediaItem[]>('media', { event: String(event), query: query ?? null }),
+    account: () => call('account'),
+    login: (server_url, email, password) => call('login', { server_url, email, password }),
+    logout: () => call('logout'),
+    remoteEvents: () => call('remote_events'),
+    startDemo: () => call('start_demo'),
+    osLocale: () => call('os_locale'),
+
+    events: () => call('events'),
+    media: (event, query) => call('media', { event: key(event), query: query ?? null }),
+    mediaIds: (event, query) => call('media_ids', { event: key(event), query: query ?? null }),
+    mediaItem: (id) => call('media_item', { id }),
+    uploaders: (event) => call('uploaders', { event: key(event) }),
+    messages: (event) => call('messages', { event: key(event) }),
+
+    moderate: (event, ids, action) => call('moderate', { event: key(event), ids, action }),
+    moderateMessages: (event, ids, action) =>
+      call('moderate_messages', { event: key(event), ids, action }),
+    curate: (ids, change) => call('curate', { ids, change }),
+    undo: (event) => call('undo', { event: key(event) }),
+    decisionLog: (event, limit) => call('decision_log', { event: key(event), limit }),
+
+    collections: (event) => call('collections', { event: key(event) }),
+    createCollection: (event, name) => call('create_collection', { event: key(event), name }),
+    renameCollection: (event, collection, name) =>
+      call('rename_collection', { event: key(event), collection, name }),
+    deleteCollection: (event, collection) =>
+      call('delete_collection', { event: key(event), collection }),
+    addToCollection: (event, collection, ids) =>
+      call('add_to_collection', { event: key(event), collection, ids }),
+    removeFromCollection: (event, collection, ids) =>
+      call('remove_from_collection', { event: key(event), collection, ids }),
+    moveInCollection: (event, collection, id, to) =>
+      call('move_in_collection', { event: key(event), collection, id, to }),
+
+    syncStatus: (event) => call('sync_status', { event: key(event) }),
+    push: (event) => call('push', { event: key(event) }),
+
+    startPull: (event) => call('start_pull', { event: key(event) }),
+    startSync: (event) => call('start_sync', { event: key(event) }),
+    startImport: (paths, event_name) => call('start_import', { paths, event_name }),
+    cancelJob: (job) => call('cancel_job', { job }),
+    onJobProgress: (handler) => listen(JOB_PROGRESS_EVENT, handler),
+    onJobFinished: (handler) => listen(JOB_FINISHED_EVENT, handler),
   };
 }
 
