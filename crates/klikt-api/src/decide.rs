@@ -202,6 +202,21 @@ impl Klikt {
 
     /// Applies a curation decision to one media item.
     pub fn curate(&self, media_id: i64, change: Curation) -> Result<DecisionReport, ApiError> {
+        let report = self.curate_many(&[media_id], change)?;
+        match report.skipped.first() {
+            Some(skip) => Err(ApiError::NotFound(skip.reason.clone())),
+            None => Ok(report),
+        }
+    }
+
+    /// Applies a curation decision to each of `media_ids`, all in one
+    /// transaction, each with its audit-log entry. Unknown ids are skipped
+    /// with the reason.
+    pub fn curate_many(
+        &self,
+        media_ids: &[i64],
+        change: Curation,
+    ) -> Result<DecisionReport, ApiError> {
         if let Curation::Rating(stars) = change {
             if stars > 5 {
                 return Err(ApiError::InvalidInput(format!(
@@ -211,15 +226,31 @@ impl Klikt {
         }
         let now = now_iso();
         Ok(self.library.write(|tx| {
-            let row = media::get(tx, media_id)?
-                .ok_or_else(|| LibraryError::NotFound(format!("no media item {media_id}")))?;
-            let (action, before, after) = match change {
-                Curation::Flag(flag) => ("flag", row.flag.to_string(), flag.to_string()),
-                Curation::Rating(n) => ("rating", row.rating.to_string(), n.to_string()),
-                Curation::Favorite(on) => ("favorite", row.favorite.to_string(), on.to_string()),
+            let mut report = DecisionReport {
+                changed: 0,
+                unchanged: 0,
+                skipped: Vec::new(),
+                pending_sync: 0,
             };
-            let unchanged = before == after;
-            if !unchanged {
+            for &media_id in media_ids {
+                let Some(row) = media::get(tx, media_id)? else {
+                    report.skipped.push(crate::Rejection {
+                        name: media_id.to_string(),
+                        reason: format!("no media item {media_id}"),
+                    });
+                    continue;
+                };
+                let (action, before, after) = match change {
+                    Curation::Flag(flag) => ("flag", row.flag.to_string(), flag.to_string()),
+                    Curation::Rating(n) => ("rating", row.rating.to_string(), n.to_string()),
+                    Curation::Favorite(on) => {
+                        ("favorite", row.favorite.to_string(), on.to_string())
+                    }
+                };
+                if before == after {
+                    report.unchanged += 1;
+                    continue;
+                }
                 apply_curation(tx, media_id, change)?;
                 decisions::insert(
                     tx,
@@ -236,13 +267,9 @@ impl Klikt {
                         sync_state: "local",
                     },
                 )?;
+                report.changed += 1;
             }
-            Ok(DecisionReport {
-                changed: u64::from(!unchanged),
-                unchanged: u64::from(unchanged),
-                skipped: Vec::new(),
-                pending_sync: 0,
-            })
+            Ok(report)
         })?)
     }
 

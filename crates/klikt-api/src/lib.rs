@@ -86,13 +86,9 @@ impl Klikt {
         Ok(stats.into_iter().map(EventSummary::from).collect())
     }
 
-    /// The media of an event (by id or name) in capture order.
+    /// A page of an event's media (by id or name), filtered and ordered by `query`.
     pub fn media(&self, event: &str, query: &MediaQuery) -> Result<Vec<MediaItem>, ApiError> {
-        let filter = media::MediaFilter {
-            status: query.status,
-            limit: query.limit,
-            offset: query.offset,
-        };
+        let filter = media_filter(query)?;
         let rows = self.library.read(|conn| {
             let event = events::find(conn, event)?;
             media::list(conn, event.id, &filter)
@@ -101,6 +97,33 @@ impl Klikt {
         Ok(rows
             .into_iter()
             .map(|row| MediaItem::from_row(row, store))
+            .collect())
+    }
+
+    /// The ids of every item `media` would list for `query` without its
+    /// page, in the same order: enough for counts, ranges and keyboard
+    /// navigation over a whole event without loading it.
+    pub fn media_ids(&self, event: &str, query: &MediaQuery) -> Result<Vec<i64>, ApiError> {
+        let filter = media::MediaFilter {
+            limit: None,
+            offset: None,
+            ..media_filter(query)?
+        };
+        Ok(self.library.read(|conn| {
+            let event = events::find(conn, event)?;
+            media::list_ids(conn, event.id, &filter)
+        })?)
+    }
+
+    /// The guests who uploaded to an event, with their item counts.
+    pub fn uploaders(&self, event: &str) -> Result<Vec<UploaderCount>, ApiError> {
+        let rows = self.library.read(|conn| {
+            let event = events::find(conn, event)?;
+            media::uploaders(conn, event.id)
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(uploader, count)| UploaderCount { uploader, count })
             .collect())
     }
 
@@ -151,6 +174,38 @@ impl Klikt {
         };
         import::run(&ctx, request, progress, cancel)
     }
+}
+
+/// The library filter a front end's query stands for.
+fn media_filter(query: &MediaQuery) -> Result<media::MediaFilter, ApiError> {
+    if query.min_rating.is_some_and(|n| n > 5) {
+        return Err(ApiError::InvalidInput(
+            "a rating filter is 0 to 5 stars".to_owned(),
+        ));
+    }
+    let sort = query.sort.unwrap_or(if query.collection.is_some() {
+        MediaSort::Manual
+    } else {
+        MediaSort::Captured
+    });
+    let order = match sort {
+        MediaSort::Captured => media::MediaOrder::Captured,
+        MediaSort::Uploaded => media::MediaOrder::Uploaded,
+        MediaSort::Manual => media::MediaOrder::Manual,
+    };
+    Ok(media::MediaFilter {
+        status: query.status,
+        flag: query.flag,
+        min_rating: query.min_rating.filter(|&n| n > 0),
+        favorite: query.favorite,
+        kind: query.kind,
+        uploader: query.uploader.clone(),
+        collection: query.collection,
+        has_caption: query.has_message,
+        order,
+        limit: query.limit,
+        offset: query.offset,
+    })
 }
 
 /// The current time as the library stores it. Front-end entry points read the

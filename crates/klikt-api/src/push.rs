@@ -325,6 +325,31 @@ impl Klikt {
         })?)
     }
 
+    /// Where the event stands with the server: what waits, what was refused,
+    /// when it last moved.
+    pub fn sync_status(&self, event: &str) -> Result<crate::SyncStatus, ApiError> {
+        let (row, linked, last_pushed_at) = self.library.read(|conn| {
+            let row = events::find(conn, event)?;
+            let linked = events::link(conn, row.id)?.is_some();
+            let last = decisions::last_synced_at(conn, row.id)?;
+            Ok((row, linked, last))
+        })?;
+        let key = row.id.to_string();
+        let (dead, pending): (Vec<_>, Vec<_>) = self
+            .outbox(&key)?
+            .into_iter()
+            .partition(|item| item.state == "dead");
+        Ok(crate::SyncStatus {
+            event_id: row.id,
+            linked,
+            pending: i64::try_from(pending.len()).unwrap_or(i64::MAX),
+            dead,
+            conflicts: self.conflicts(&key)?,
+            last_pulled_at: row.last_pulled_at,
+            last_pushed_at,
+        })
+    }
+
     /// The event's conflicts the organizer has not decided again.
     pub fn conflicts(&self, event: &str) -> Result<Vec<ConflictItem>, ApiError> {
         Ok(self.library.read(|conn| {

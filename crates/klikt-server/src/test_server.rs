@@ -24,8 +24,14 @@ impl TestServer {
     /// Opens `config.data_dir` and starts serving on a free loopback port.
     /// Returns once the port accepts connections.
     pub fn start(config: ServerConfig) -> Result<TestServer, ServerError> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| ServerError::io("binding 127.0.0.1:0", e))?;
+        Self::start_on_port(config, 0)
+    }
+
+    /// [`TestServer::start`] on `127.0.0.1:port` (0: any free port), for a
+    /// server that should keep its address across runs (the app's demo).
+    pub fn start_on_port(config: ServerConfig, port: u16) -> Result<TestServer, ServerError> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+            .map_err(|e| ServerError::io(format!("binding 127.0.0.1:{port}"), e))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| ServerError::io("configuring the listener", e))?;

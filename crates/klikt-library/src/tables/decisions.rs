@@ -133,3 +133,10 @@ pub fn supersede_pending(
     .execute(rusqlite::params![event_id, item_id, target])?;
     Ok(())
 }
+
+/// When the server last confirmed one of the event's decisions.
+pub fn last_synced_at(conn: &Connection, event_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT max(synced_at) FROM decisions WHERE event_id = ?1")?
+        .query_row([event_id], |row| row.get(0))?)
+}

@@ -139,47 +139,165 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<MediaRow>> {
         .optional()?)
 }
 
-/// Which rows of an event to list.
+/// Which rows of an event to list, and in which order. Absent filters match
+/// everything.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MediaFilter {
+    /// This status only; by default everything but deleted (trashed) items.
     pub status: Option<Status>,
+    pub flag: Option<Flag>,
+    /// A rating of at least this.
+    pub min_rating: Option<u8>,
+    pub favorite: Option<bool>,
+    pub kind: Option<MediaKind>,
+    pub uploader: Option<String>,
+    /// Members of this collection only.
+    pub collection: Option<i64>,
+    /// With (or without) a guest caption.
+    pub has_caption: Option<bool>,
+    pub order: MediaOrder,
     /// A page: at most `limit` rows after skipping `offset`.
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
 
-/// The event's media in capture order (items without a capture time last,
-/// then by import order). Deleted items are listed only when asked for.
-pub fn list(conn: &Connection, event_id: i64, filter: &MediaFilter) -> Result<Vec<MediaRow>> {
-    // Two index-ordered arms (dated items by capture time, then undated ones
-    // by id), merged: the first page never sorts the whole event.
-    let status = if filter.status.is_some() {
-        "status = :status"
-    } else {
-        "status != 'deleted'"
-    };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM (
-             SELECT {COLUMNS}, 0 AS undated FROM media
-             WHERE event_id = :event_id AND {status} AND captured_at IS NOT NULL
-             UNION ALL
-             SELECT {COLUMNS}, 1 AS undated FROM media
-             WHERE event_id = :event_id AND {status} AND captured_at IS NULL
-             ORDER BY undated, captured_at, id
-             LIMIT :limit OFFSET :offset)"
-    ))?;
+/// The order of a listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MediaOrder {
+    /// Capture time; items without one last, in import order.
+    #[default]
+    Captured,
+    /// Upload time (import time for local files), then id.
+    Uploaded,
+    /// The manual order of `MediaFilter::collection` (capture order without one).
+    Manual,
+}
+
+impl From<&Selector> for MediaFilter {
+    fn from(s: &Selector) -> Self {
+        MediaFilter {
+            status: s.status,
+            flag: s.flag,
+            kind: s.kind,
+            uploader: s.uploader.clone(),
+            ..MediaFilter::default()
+        }
+    }
+}
+
+/// The conditions every listing shares, on table alias `m`. Absent filters
+/// bind NULL and drop out, so each order has one cached statement.
+const FILTER: &str = "m.event_id = :event_id
+    AND (CASE WHEN :status IS NULL THEN m.status != 'deleted' ELSE m.status = :status END)
+    AND (:flag IS NULL OR m.flag = :flag)
+    AND (:min_rating IS NULL OR m.rating >= :min_rating)
+    AND (:favorite IS NULL OR m.favorite = :favorite)
+    AND (:kind IS NULL OR m.kind = :kind)
+    AND (:uploader IS NULL OR m.uploader = :uploader)
+    AND (:collection IS NULL
+         OR m.id IN (SELECT media_id FROM collection_items WHERE collection_id = :collection))
+    AND (:has_caption IS NULL
+         OR (coalesce(trim(m.caption), '') != '') = :has_caption)";
+
+/// `SELECT <what> ... ORDER BY <the filter's order> LIMIT/OFFSET` over `FILTER`.
+fn listing_sql(what: &str, order: MediaOrder, collection: Option<i64>) -> String {
+    match (order, collection) {
+        (MediaOrder::Manual, Some(_)) => format!(
+            "SELECT {what} FROM media m
+             JOIN collection_items ci ON ci.media_id = m.id AND ci.collection_id = :collection
+             WHERE {FILTER}
+             ORDER BY ci.position, m.id
+             LIMIT :limit OFFSET :offset"
+        ),
+        (MediaOrder::Uploaded, _) => format!(
+            "SELECT {what} FROM media m
+             WHERE {FILTER}
+             ORDER BY coalesce(m.uploaded_at, m.imported_at), m.id
+             LIMIT :limit OFFSET :offset"
+        ),
+        // Two index-ordered arms (dated items by capture time, then undated
+        // ones by id), merged: the first page never sorts the whole event.
+        _ => format!(
+            "SELECT {what} FROM (
+                 SELECT m.*, 0 AS undated FROM media m
+                 WHERE {FILTER} AND m.captured_at IS NOT NULL
+                 UNION ALL
+                 SELECT m.*, 1 AS undated FROM media m
+                 WHERE {FILTER} AND m.captured_at IS NULL
+                 ORDER BY undated, captured_at, id
+                 LIMIT :limit OFFSET :offset)"
+        ),
+    }
+}
+
+fn query_listing<T>(
+    conn: &Connection,
+    event_id: i64,
+    filter: &MediaFilter,
+    what: &str,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(&listing_sql(what, filter.order, filter.collection))?;
     let limit = filter.limit.map_or(-1, i64::from);
-    let offset = filter.offset.unwrap_or(0);
-    let mut params = named_params! {
-        ":event_id": event_id,
-        ":limit": limit,
-        ":offset": offset,
-    }
-    .to_vec();
-    if filter.status.is_some() {
-        params.push((":status", &filter.status));
-    }
-    let rows = stmt.query_map(params.as_slice(), from_row)?;
+    let offset = i64::from(filter.offset.unwrap_or(0));
+    let rows = stmt.query_map(
+        named_params! {
+            ":event_id": event_id,
+            ":status": filter.status,
+            ":flag": filter.flag,
+            ":min_rating": filter.min_rating,
+            ":favorite": filter.favorite,
+            ":kind": filter.kind,
+            ":uploader": filter.uploader,
+            ":collection": filter.collection,
+            ":has_caption": filter.has_caption,
+            ":limit": limit,
+            ":offset": offset,
+        },
+        map,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The event's media matching `filter`, in its order.
+pub fn list(conn: &Connection, event_id: i64, filter: &MediaFilter) -> Result<Vec<MediaRow>> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("m.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The capture-order arms select `m.*` into a subquery aliased `m` too.
+    let what = if matches!(filter.order, MediaOrder::Captured)
+        || (filter.order == MediaOrder::Manual && filter.collection.is_none())
+    {
+        COLUMNS.to_owned()
+    } else {
+        columns
+    };
+    query_listing(conn, event_id, filter, &what, from_row)
+}
+
+/// The ids of the event's media matching `filter`, in the same order as `list`.
+pub fn list_ids(conn: &Connection, event_id: i64, filter: &MediaFilter) -> Result<Vec<i64>> {
+    let what = if matches!(filter.order, MediaOrder::Captured)
+        || (filter.order == MediaOrder::Manual && filter.collection.is_none())
+    {
+        "id"
+    } else {
+        "m.id"
+    };
+    query_listing(conn, event_id, filter, what, |row| row.get(0))
+}
+
+/// The guests who uploaded to the event, with how many of their items are
+/// not in the trash, by name.
+pub fn uploaders(conn: &Connection, event_id: i64) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uploader, count(*) FROM media
+         WHERE event_id = ?1 AND uploader IS NOT NULL AND status != 'deleted'
+         GROUP BY uploader ORDER BY uploader COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([event_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -341,28 +459,9 @@ pub struct Selector {
 }
 
 /// The ids of the event's items matching `selector` (trashed items only
-/// when asked for by status).
+/// when asked for by status), in capture order.
 pub fn select_ids(conn: &Connection, event_id: i64, selector: &Selector) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM media
-         WHERE event_id = :event_id
-           AND (:status IS NULL AND status != 'deleted' OR status = :status)
-           AND (:uploader IS NULL OR uploader = :uploader)
-           AND (:kind IS NULL OR kind = :kind)
-           AND (:flag IS NULL OR flag = :flag)
-         ORDER BY captured_at IS NULL, captured_at, id",
-    )?;
-    let rows = stmt.query_map(
-        named_params! {
-            ":event_id": event_id,
-            ":status": selector.status,
-            ":uploader": selector.uploader,
-            ":kind": selector.kind,
-            ":flag": selector.flag,
-        },
-        |row| row.get(0),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    list_ids(conn, event_id, &MediaFilter::from(selector))
 }
 
 /// The trashed items of an event (status `deleted`).
