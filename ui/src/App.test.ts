@@ -1,15 +1,27 @@
 // @vitest-environment jsdom
+/**
+ * The app shell, mounted with a fake `KliktApi` and platform. The library
+ * view is stubbed (it has its own tests): these test the shell alone.
+ */
 import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import App from './App.svelte';
-import type { KliktApi } from './lib/api';
-import type { EventSummary } from './lib/bindings/EventSummary';
-import type { IpcError } from './lib/bindings/IpcError';
-import type { MediaItem } from './lib/bindings/MediaItem';
+import type { JobFinished } from './lib/bindings/JobFinished';
+import type { JobProgress } from './lib/bindings/JobProgress';
+import { setLocale } from './lib/i18n/index.svelte';
+import {
+  ACCOUNT,
+  fakeApi,
+  localEvent,
+  remoteEvent,
+  syncStatus,
+  type Fake,
+} from './lib/shell/testing/fakeApi';
+
+vi.mock('./lib/library/LibraryView.svelte', async () => import('./lib/shell/testing/LibraryStub.svelte'));
 
 beforeAll(() => {
-  // jsdom has no layout; `bind:clientWidth` needs the observer to exist.
   globalThis.ResizeObserver ??= class {
     observe() {}
     unobserve() {}
@@ -22,181 +34,523 @@ afterEach(() => {
   if (app) unmount(app);
   app = null;
   document.body.innerHTML = '';
+  localStorage.clear();
+  setLocale('en');
+  localStorage.clear();
 });
 
-function event(id: number, name: string, media_count = 0): EventSummary {
-  return {
-    id,
-    name,
-    remote_id: null,
-    created_at: '2026-05-12T10:00:00Z',
-    media_count,
-    pending_count: 0,
-    total_bytes: 1_500_000,
-    server_state: 'active',
-    expires_at: null,
-    last_pulled_at: null,
-  };
-}
-
-function photo(id: number, overrides: Partial<MediaItem> = {}): MediaItem {
-  return {
-    id,
-    event_id: 1,
-    remote_id: null,
-    kind: 'photo',
-    mime: 'image/jpeg',
-    original_name: `IMG_${id}.jpg`,
-    uploader: null,
-    caption: null,
-    uploaded_at: null,
-    captured_at: null,
-    imported_at: '2026-05-12T10:00:00Z',
-    width: 4000,
-    height: 3000,
-    orientation: 1,
-    camera_make: null,
-    camera_model: null,
-    gps_lat: null,
-    gps_lon: null,
-    size: 1000,
-    sha256: 'ab'.repeat(32),
-    status: 'approved',
-    flag: 'none',
-    rating: 0,
-    favorite: false,
-    preview: 'ready',
-    original_path: `/lib/${id}`,
-    thumbnail_path: `/lib/${id}.thumb.jpg`,
-    display_path: `/lib/${id}.display.jpg`,
-    ...overrides,
-  };
-}
-
-function fakeApi(
-  events: EventSummary[] | IpcError,
-  media: Record<number, MediaItem[] | IpcError> = {},
-): KliktApi {
-  const answer = <T>(value: T | IpcError): Promise<T> =>
-    Array.isArray(value) ? Promise.resolve(value as T) : Promise.reject(value);
-  return {
-    events: () => answer(events),
-    media: (id) => answer(media[Number(id)] ?? []),
-  };
-}
-
-async function show(api: KliktApi): Promise<HTMLElement> {
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target, props: { api } });
-  for (let i = 0; i < 5; i += 1) {
+/** Lets every pending promise and effect run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 6; i += 1) {
     await tick();
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   flushSync();
+}
+
+async function show(fake: Fake): Promise<HTMLElement> {
+  const target = document.createElement('div');
+  document.body.append(target);
+  app = mount(App, { target, props: { api: fake.api, platform: fake.platform } });
+  await settle();
   return target;
 }
 
-const all = (root: HTMLElement, testId: string) =>
+const all = (root: ParentNode, testId: string) =>
   Array.from(root.querySelectorAll<HTMLElement>(`[data-testid="${testId}"]`));
+const one = (root: ParentNode, testId: string): HTMLElement => {
+  const found = all(root, testId);
+  if (found.length !== 1) throw new Error(`expected one [data-testid="${testId}"], found ${found.length}`);
+  return found[0]!;
+};
 
-describe('App', () => {
-  it('lists events and shows the first event as a grid of thumbnails', async () => {
-    const root = await show(
-      fakeApi([event(1, 'Wedding', 2), event(2, 'Party', 0)], {
-        1: [photo(10), photo(11, { kind: 'video', mime: 'video/mp4', thumbnail_path: null, preview: 'placeholder' })],
-      }),
-    );
+async function type(input: HTMLElement, value: string) {
+  (input as HTMLInputElement).value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await tick();
+}
 
-    expect(all(root, 'event-name').map((el) => el.textContent)).toEqual(['Wedding', 'Party']);
-    expect(all(root, 'event-count').map((el) => el.textContent)).toEqual(['2', '0']);
-    expect(all(root, 'event-title')[0]?.textContent).toBe('Wedding');
-    const thumbs = all(root, 'thumb') as HTMLImageElement[];
-    expect(thumbs.map((img) => img.getAttribute('src'))).toEqual([
-      'klikt-media://localhost/thumbnail/10',
-    ]);
-    expect(thumbs[0]?.getAttribute('loading')).toBe('lazy');
-    expect(all(root, 'thumb-placeholder')[0]?.textContent).toContain('Video');
-    expect(all(root, 'tile').map((el) => el.title)).toEqual(['IMG_10.jpg', 'IMG_11.jpg']);
+async function click(el: HTMLElement) {
+  el.click();
+  await settle();
+}
+
+function progress(overrides: Partial<JobProgress> = {}): JobProgress {
+  return {
+    job: 1,
+    kind: 'import',
+    phase: 'files',
+    done: 0,
+    total: 0,
+    bytes_done: 0,
+    bytes_total: 0,
+    current: null,
+    elapsed_ms: 0,
+    ...overrides,
+  };
+}
+
+function finished(overrides: Partial<JobFinished> = {}): JobFinished {
+  return {
+    job: 1,
+    kind: 'import',
+    outcome: 'done',
+    event_id: null,
+    report: null,
+    error: null,
+    elapsed_ms: 1200,
+    ...overrides,
+  };
+}
+
+describe('start-up', () => {
+  it('greets a new organizer with sign-in and the demo', async () => {
+    const fake = fakeApi();
+    const root = await show(fake);
+
+    expect(all(root, 'welcome')).toHaveLength(1);
+    expect(all(root, 'signin-form')).toHaveLength(1);
+    expect(one(root, 'demo-start').textContent).toContain('Try the demo event');
+    expect((one(root, 'signin-password') as HTMLInputElement).type).toBe('password');
   });
 
-  it('renders guest-supplied names and captions as text, never as markup', async () => {
-    const hostile = '<img src=x onerror="window.pwned=1"><b>bold</b>';
-    const root = await show(
-      fakeApi([event(1, hostile, 1)], {
-        1: [photo(10, { original_name: hostile, caption: hostile })],
-      }),
-    );
+  it('follows the OS language, and the browser’s when the OS cannot say', async () => {
+    let root = await show(fakeApi({ osLocale: 'fr-FR' }));
+    expect(one(root, 'demo-start').textContent).toContain('Essayer l’événement de démonstration');
+    unmount(app!);
+    app = null;
+    localStorage.clear();
 
-    expect(root.querySelectorAll('b')).toHaveLength(0);
-    expect(root.querySelectorAll('img:not([data-testid="thumb"])')).toHaveLength(0);
-    expect(all(root, 'event-name')[0]?.textContent).toBe(hostile);
-    expect(all(root, 'tile-name')[0]?.textContent).toBe(hostile);
-    expect((all(root, 'thumb')[0] as HTMLImageElement).alt).toBe(hostile);
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('fr-CA');
+    root = await show(fakeApi({}, { osLocale: () => Promise.reject({ code: 'internal', message: 'no' }) }));
+    expect(one(root, 'demo-start').textContent).toContain('démonstration');
   });
 
-  it('switches the grid when another event is picked', async () => {
-    const root = await show(
-      fakeApi([event(1, 'Wedding', 1), event(2, 'Party', 2)], {
-        1: [photo(10)],
-        2: [photo(20), photo(21)],
-      }),
-    );
+  it('opens on the events when signed out with local events, offering to sign in', async () => {
+    const root = await show(fakeApi({ events: [localEvent(1, 'Wedding')] }));
 
-    all(root, 'event-item')[1]?.click();
-    await tick();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    flushSync();
-
-    expect(all(root, 'event-title')[0]?.textContent).toBe('Party');
-    expect(all(root, 'thumb').map((img) => img.getAttribute('src'))).toEqual([
-      'klikt-media://localhost/thumbnail/20',
-      'klikt-media://localhost/thumbnail/21',
-    ]);
-    expect(all(root, 'event-item')[1]?.getAttribute('aria-current')).toBe('true');
-  });
-
-  it('tells how to import when the library has no events', async () => {
-    const root = await show(fakeApi([]));
-
-    expect(all(root, 'empty-state')[0]?.textContent).toContain(
-      'Import photos with klikt import PATH --event NAME',
-    );
-  });
-
-  it('says so when an event has no media', async () => {
-    const root = await show(fakeApi([event(1, 'Quiet', 0)], { 1: [] }));
-
-    expect(all(root, 'empty-state')[0]?.textContent).toContain('No photos in this event yet');
+    expect(all(root, 'welcome')).toHaveLength(0);
+    expect(all(root, 'event-row').map((el) => el.dataset.eventName)).toEqual(['Wedding']);
+    expect(one(root, 'library-view').dataset.eventId).toBe('1');
+    await click(one(root, 'signin-open'));
+    expect(all(root, 'signin-form')).toHaveLength(1);
   });
 
   it('shows a library error in words', async () => {
-    const root = await show(
-      fakeApi({ code: 'library_too_new', message: 'This library was made by a newer Klikt; update Klikt.' }),
-    );
+    const fake = fakeApi({}, {
+      events: () => Promise.reject({ code: 'library_too_new', message: 'This library was made by a newer Klikt; update Klikt.' }),
+    });
+    const root = await show(fake);
 
-    expect(all(root, 'error-message')[0]?.textContent).toBe(
-      'This library was made by a newer Klikt; update Klikt.',
-    );
-    expect(all(root, 'error')[0]?.textContent).toContain('library_too_new');
+    expect(one(root, 'error-message').textContent).toBe('This library was made by a newer Klikt; update Klikt.');
+    expect(one(root, 'error').textContent).toContain('library_too_new');
+  });
+});
+
+describe('signing in and out', () => {
+  it('signs in and lists local and server events', async () => {
+    const fake = fakeApi({
+      events: [localEvent(1, 'Wedding', { remote_id: 'r1', pending_count: 3 })],
+      remote: [remoteEvent('r1', 'Wedding', { local_id: 1 }), remoteEvent('r2', 'Birthday')],
+    });
+    const root = await show(fake);
+    await click(one(root, 'signin-open'));
+
+    await type(one(root, 'signin-server'), 'https://klikt.example');
+    await type(one(root, 'signin-email'), 'organizer@example.com');
+    await type(one(root, 'signin-password'), 'hunter2');
+    await click(one(root, 'signin-submit'));
+
+    expect(fake.called('login')).toEqual([['https://klikt.example', 'organizer@example.com', 'hunter2']]);
+    expect(all(root, 'signin-form')).toHaveLength(0);
+    expect(one(root, 'account-menu').textContent).toContain('organizer@example.com');
+    const row = one(root, 'event-row');
+    expect(row.dataset.eventId).toBe('1');
+    expect(row.dataset.pending).toBe('3');
+    expect(all(root, 'remote-event-row').map((el) => el.dataset.remoteId)).toEqual(['r2']);
   });
 
-  it('shows an error listing one event without losing the sidebar', async () => {
-    const root = await show(
-      fakeApi([event(1, 'Wedding', 3)], { 1: { code: 'database', message: 'The database is locked.' } }),
-    );
+  it('shows a refused sign-in in words', async () => {
+    const fake = fakeApi({}, {
+      login: () => Promise.reject({ code: 'remote', message: 'Wrong email or password.' }),
+    });
+    const root = await show(fake);
 
-    expect(all(root, 'event-item')).toHaveLength(1);
-    expect(all(root, 'error-message')[0]?.textContent).toBe('The database is locked.');
+    await type(one(root, 'signin-server'), 'https://klikt.example');
+    await type(one(root, 'signin-email'), 'a@b.c');
+    await type(one(root, 'signin-password'), 'nope');
+    await click(one(root, 'signin-submit'));
+
+    const error = one(root, 'signin-error');
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(error.textContent).toBe('Wrong email or password.');
+    expect(all(root, 'welcome')).toHaveLength(1);
   });
 
-  it('renders a window of tiles, not one node per item, for 10,000 photos', async () => {
-    const many = Array.from({ length: 10_000 }, (_, i) => photo(i + 1));
-    const root = await show(fakeApi([event(1, 'Festival', many.length)], { 1: many }));
+  it('signs out from the account menu and keeps the local events', async () => {
+    const fake = fakeApi({ account: ACCOUNT, events: [localEvent(1, 'Wedding')] });
+    const root = await show(fake);
 
-    const tiles = all(root, 'tile');
-    expect(tiles.length).toBeGreaterThan(0);
-    expect(tiles.length).toBeLessThan(100);
-    expect(all(root, 'event-meta')[0]?.textContent).toContain('10,000 photos');
+    await click(one(root, 'account-menu'));
+    await click(one(root, 'signout'));
+
+    expect(fake.called('logout')).toHaveLength(1);
+    expect(all(root, 'account-menu')).toHaveLength(0);
+    expect(all(root, 'signin-open')).toHaveLength(1);
+    expect(all(root, 'event-row')).toHaveLength(1);
+  });
+});
+
+describe('the demo', () => {
+  it('starts the demo server, pulls its event and opens it when the pull ends', async () => {
+    const fake = fakeApi();
+    const root = await show(fake);
+
+    await click(one(root, 'demo-start'));
+
+    expect(fake.called('startDemo')).toHaveLength(1);
+    expect(fake.called('startPull')).toEqual([['demo-1']]);
+    expect(one(root, 'job-progress').dataset.jobKind).toBe('pull');
+
+    fake.state.events = [localEvent(1, 'Older event'), localEvent(7, 'Demo wedding', { remote_id: 'demo-1' })];
+    fake.emitFinished(finished({ job: 1, kind: 'pull', event_id: 7 }));
+    await settle();
+
+    expect(all(root, 'job-progress')).toHaveLength(0);
+    expect(one(root, 'library-view').dataset.eventId).toBe('7');
+    expect(root.querySelector('[data-testid="event-row"][aria-current="true"]')?.getAttribute('data-event-id')).toBe('7');
+  });
+
+  it('says why the demo could not start', async () => {
+    const fake = fakeApi({}, {
+      startDemo: () => Promise.reject({ code: 'internal', message: 'The demo server could not start.' }),
+    });
+    const root = await show(fake);
+
+    await click(one(root, 'demo-start'));
+
+    expect(one(root, 'demo-error').textContent).toBe('The demo server could not start.');
+  });
+});
+
+describe('languages', () => {
+  it('re-renders every string when the organizer switches to French', async () => {
+    const root = await show(fakeApi({ account: ACCOUNT, events: [localEvent(1, 'Wedding', { media_count: 2 })] }));
+    expect(one(root, 'import-folder').textContent?.trim()).toBe('Import photos…');
+    expect(one(root, 'event-count').textContent).toBe('2 items');
+
+    const select = one(root, 'language-select') as HTMLSelectElement;
+    select.value = 'fr';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+
+    expect(one(root, 'import-folder').textContent?.trim()).toBe('Importer des photos…');
+    expect(one(root, 'event-count').textContent).toBe('2 éléments');
+    expect(root.querySelector('#events-heading')?.textContent).toBe('Événements');
+    expect(localStorage.getItem('klikt.locale')).toBe('fr');
+  });
+});
+
+describe('event list', () => {
+  it('renders hostile event names as text, never as markup', async () => {
+    const hostile = '<img src=x onerror=alert(1)><b>bold</b>';
+    const root = await show(
+      fakeApi({
+        account: ACCOUNT,
+        events: [localEvent(1, hostile)],
+        remote: [remoteEvent('r9', hostile)],
+      }),
+    );
+
+    expect(root.querySelectorAll('img, b')).toHaveLength(0);
+    expect(one(root, 'event-name').textContent).toBe(hostile);
+    expect(one(root, 'event-row').dataset.eventName).toBe(hostile);
+    expect(one(root, 'remote-event-row').textContent).toContain(hostile);
+  });
+
+  it('warns as the plan nears its end', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 3_600_000).toISOString();
+    const root = await show(
+      fakeApi({
+        events: [
+          localEvent(1, 'Soon', { remote_id: 'a', expires_at: inDays(5) }),
+          localEvent(2, 'Later', { remote_id: 'b', expires_at: inDays(40) }),
+          localEvent(3, 'Ended', { remote_id: 'c', server_state: 'expired' }),
+          localEvent(4, 'Gone', { remote_id: 'd', server_state: 'gone' }),
+        ],
+      }),
+    );
+
+    const levels = all(root, 'expiry').map((el) => [el.closest('[data-event-name]')?.getAttribute('data-event-name'), el.dataset.level]);
+    expect(levels).toEqual([
+      ['Soon', '7'],
+      ['Later', 'none'],
+      ['Ended', 'expired'],
+    ]);
+    expect(all(root, 'expiry')[0]?.textContent).toContain('in 5 days');
+    expect(one(root, 'server-state').textContent).toBe('Gone from the server');
+  });
+
+  it('pulls an event that is only on the server', async () => {
+    const fake = fakeApi({ account: ACCOUNT, remote: [remoteEvent('r2', 'Birthday')] });
+    const root = await show(fake);
+
+    const row = one(root, 'remote-event-row');
+    await click(one(row, 'pull-remote'));
+
+    expect(fake.called('startPull')).toEqual([['r2']]);
+    expect((one(row, 'pull-remote') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps the open event when the list refreshes', async () => {
+    const fake = fakeApi({ events: [localEvent(2, 'Party'), localEvent(1, 'Wedding')] });
+    const root = await show(fake);
+    await click(all(root, 'event-row')[1]!);
+    expect(one(root, 'library-view').dataset.eventId).toBe('1');
+
+    fake.state.events = [localEvent(3, 'New'), localEvent(2, 'Party'), localEvent(1, 'Wedding')];
+    await click(one(root, 'library-change'));
+
+    expect(all(root, 'event-row')).toHaveLength(3);
+    expect(one(root, 'library-view').dataset.eventId).toBe('1');
+  });
+});
+
+describe('sync panel', () => {
+  const linked = () =>
+    fakeApi({
+      account: ACCOUNT,
+      events: [localEvent(1, 'Wedding', { remote_id: 'r1' })],
+      sync: {
+        1: syncStatus(1, {
+          pending: 4,
+          last_pulled_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+          conflicts: [
+            { item_id: 12, remote_id: 'm12', wanted: 'approve', server_status: 'hidden', recorded_at: '2026-05-12T10:00:00Z' },
+          ],
+          dead: [
+            {
+              item_id: 13, remote_id: 'm13', action: 'hide', base_version: 1, state: 'dead', sent: true,
+              attempts: 1, last_error: null, dead_reason: 'The event has ended.', created_at: '2026-05-12T10:00:00Z',
+            },
+          ],
+        }),
+      },
+    });
+
+  it('shows the pending count, the last pull, conflicts and dead letters', async () => {
+    const root = await show(linked());
+
+    expect(one(root, 'sync-pending').textContent).toBe('4');
+    expect(one(root, 'sync-last').textContent).toContain('Pulled 5 minutes ago');
+    const conflict = one(root, 'conflict-row');
+    expect(conflict.dataset.itemId).toBe('12');
+    expect(conflict.textContent).toContain('you chose “Approve”, the server has “hidden”');
+    expect(one(root, 'dead-row').textContent).toContain('The event has ended.');
+  });
+
+  it('re-decides a conflict in one click with the action the organizer wanted', async () => {
+    const fake = linked();
+    const root = await show(fake);
+    const before = fake.called('syncStatus').length;
+
+    await click(one(root, 'redecide'));
+
+    expect(fake.called('moderate')).toEqual([[1, [12], 'approve']]);
+    expect(fake.called('syncStatus').length).toBeGreaterThan(before);
+  });
+
+  it('pushes and tells what the server took', async () => {
+    const fake = linked();
+    fake.api.push = async () => ({ sent: 4, applied: 3, conflicts: 1, gone: 0, dead: 0, pending: 0 });
+    const root = await show(fake);
+
+    await click(one(root, 'push-button'));
+
+    const toast = one(root, 'toast');
+    expect(toast.dataset.outcome).toBe('done');
+    expect(toast.textContent).toContain('3 decisions taken by the server');
+    expect(toast.textContent).toContain('1 conflict to look at');
+  });
+
+  it('pulls and syncs the open event as jobs', async () => {
+    const fake = linked();
+    const root = await show(fake);
+
+    await click(one(root, 'pull-button'));
+    expect(fake.called('startPull')).toEqual([[1]]);
+    expect((one(root, 'sync-button') as HTMLButtonElement).disabled).toBe(true);
+
+    fake.emitFinished(finished({ job: 1, kind: 'pull', event_id: 1 }));
+    await settle();
+    await click(one(root, 'sync-button'));
+    expect(fake.called('startSync')).toEqual([[1]]);
+  });
+
+  it('offers nothing to sync for an event only on this computer', async () => {
+    const root = await show(fakeApi({ events: [localEvent(1, 'Card dump')] }));
+
+    expect(one(root, 'sync-pending').textContent).toBe('0');
+    expect(all(root, 'pull-button')).toHaveLength(0);
+    expect(one(root, 'sync-last').textContent).toContain('only on this computer');
+  });
+});
+
+describe('jobs', () => {
+  it('shows progress with rate and time left, then a toast with the report', async () => {
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding')] });
+    fake.picks.folder = '/home/me/Pictures/Wedding';
+    const root = await show(fake);
+    await click(one(root, 'import-folder'));
+    await click(one(root, 'import-confirm'));
+
+    fake.emitProgress(
+      progress({ job: 1, done: 10, total: 40, bytes_done: 25_000_000, bytes_total: 100_000_000, elapsed_ms: 2_000, current: 'IMG_0010.jpg' }),
+    );
+    await settle();
+    const job = one(root, 'job-progress');
+    expect(job.dataset.jobKind).toBe('import');
+    expect(job.textContent).toContain('10 of 40');
+    expect(one(job, 'job-rate').textContent).toBe('13 MB/s · 6 s left');
+
+    fake.emitFinished(
+      finished({
+        job: 1,
+        event_id: 1,
+        report: {
+          kind: 'import',
+          report: {
+            event_id: 1, event_name: 'Wedding', event_created: false, imported: 38, duplicates: 1,
+            rejected: [{ name: 'notes.txt', reason: 'Not a photo or a video.' }], without_preview: 0, cancelled: false,
+          },
+        },
+      }),
+    );
+    await settle();
+
+    expect(all(root, 'job-progress')).toHaveLength(0);
+    const toast = one(root, 'toast');
+    expect(toast.dataset.outcome).toBe('done');
+    expect(toast.textContent).toContain('Imported into “Wedding”');
+    expect(toast.textContent).toContain('38 photos and videos imported');
+    expect(toast.textContent).toContain('1 duplicate skipped');
+    expect(toast.textContent).toContain('notes.txt: Not a photo or a video.');
+    expect(fake.platform.notifications).toHaveLength(0);
+  });
+
+  it('cancels a running job', async () => {
+    const fake = fakeApi({ account: ACCOUNT, remote: [remoteEvent('r2', 'Birthday')] });
+    const root = await show(fake);
+    await click(one(root, 'pull-remote'));
+
+    await click(one(root, 'job-cancel'));
+    expect(fake.called('cancelJob')).toEqual([[1]]);
+
+    fake.emitFinished(finished({ job: 1, kind: 'pull', outcome: 'cancelled' }));
+    await settle();
+    expect(one(root, 'toast').dataset.outcome).toBe('cancelled');
+  });
+
+  it('notifies the desktop when a job was long or the window is in the background', async () => {
+    const fake = fakeApi({ account: ACCOUNT, remote: [remoteEvent('r2', 'Birthday'), remoteEvent('r3', 'Picnic')] });
+    const root = await show(fake);
+    const [first, second] = all(root, 'pull-remote');
+    await click(first!);
+    await click(second!);
+
+    fake.emitFinished(finished({ job: 1, kind: 'pull', elapsed_ms: 60_000 }));
+    fake.platform.focused = false;
+    fake.emitFinished(
+      finished({ job: 2, kind: 'pull', outcome: 'failed', error: { code: 'remote', message: 'The server did not answer.' } }),
+    );
+    await settle();
+
+    expect(fake.platform.notifications.map((n) => n.title)).toEqual(['Pull finished', 'The pull failed']);
+    expect(fake.platform.notifications[1]?.body).toBe('The server did not answer.');
+    expect(all(root, 'toast').map((el) => el.dataset.outcome)).toEqual(['done', 'failed']);
+  });
+
+  it('handles a job that ends before its start command returns', async () => {
+    const fake = fakeApi({ account: ACCOUNT, remote: [remoteEvent('r2', 'Birthday')] });
+    fake.api.startPull = async () => {
+      fake.emitFinished(finished({ job: 42, kind: 'pull' }));
+      return 42;
+    };
+    const root = await show(fake);
+
+    await click(one(root, 'pull-remote'));
+
+    expect(all(root, 'job-progress')).toHaveLength(0);
+    expect(all(root, 'toast')).toHaveLength(1);
+  });
+});
+
+describe('import', () => {
+  it('imports files into the open event by default', async () => {
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding')] });
+    fake.picks.files = ['/tmp/a.jpg', '/tmp/b.zip'];
+    const root = await show(fake);
+
+    await click(one(root, 'import-files'));
+    expect((one(root, 'import-name') as HTMLInputElement).value).toBe('Wedding');
+    await click(one(root, 'import-confirm'));
+
+    expect(fake.called('startImport')).toEqual([[['/tmp/a.jpg', '/tmp/b.zip'], 'Wedding']]);
+    expect(one(root, 'job-progress').dataset.jobKind).toBe('import');
+  });
+
+  it('names a folder import after the folder, and lets the organizer rename it', async () => {
+    const fake = fakeApi({ account: ACCOUNT });
+    fake.picks.folder = '/media/card/Summer party';
+    const root = await show(fake);
+
+    await click(one(root, 'import-folder'));
+    const name = one(root, 'import-name');
+    expect((name as HTMLInputElement).value).toBe('Summer party');
+    await type(name, 'Summer party 2026');
+    await click(one(root, 'import-confirm'));
+
+    expect(fake.called('startImport')).toEqual([[['/media/card/Summer party'], 'Summer party 2026']]);
+  });
+
+  it('does nothing when the picker is cancelled', async () => {
+    const fake = fakeApi({ account: ACCOUNT });
+    const root = await show(fake);
+
+    await click(one(root, 'import-folder'));
+
+    expect(all(root, 'import-name')).toHaveLength(0);
+  });
+});
+
+describe('keyboard', () => {
+  const press = async (init: KeyboardEventInit, target: EventTarget = window) => {
+    target.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
+    await settle();
+  };
+
+  it('imports with Ctrl+I and leaves plain keys to the library', async () => {
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding')] });
+    fake.picks.folder = '/photos/Wedding';
+    const root = await show(fake);
+
+    await press({ key: 'p' });
+    await press({ key: 'ArrowRight' });
+    expect(all(root, 'import-name')).toHaveLength(0);
+
+    await press({ key: 'i', ctrlKey: true });
+    expect(all(root, 'import-name')).toHaveLength(1);
+  });
+
+  it('ignores shortcuts typed in a field', async () => {
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding')] });
+    fake.picks.folder = '/photos/Wedding';
+    const root = await show(fake);
+    const input = document.createElement('input');
+    root.append(input);
+
+    await press({ key: 'i', ctrlKey: true }, input);
+
+    expect(all(root, 'import-name')).toHaveLength(0);
   });
 });

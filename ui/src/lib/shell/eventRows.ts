@@ -1,0 +1,40 @@
+/**
+ * The event list's rows: the library's local events merged with the
+ * signed-in account's events on the server. A remote event already pulled
+ * (its `local_id`, or a local event carrying its `remote_id`) joins that
+ * local event's row; the others get a row of their own, to pull.
+ */
+
+import type { EventSummary } from '../bindings/EventSummary';
+import type { RemoteEventSummary } from '../bindings/RemoteEventSummary';
+
+export type EventRow =
+  | {
+      kind: 'local';
+      event: EventSummary;
+      /** The server's view of it, when signed in and listed there. */
+      remote: RemoteEventSummary | null;
+      /** When the plan ends: the server's date when known, else the library's. */
+      expiresAt: string | null;
+    }
+  | { kind: 'remote'; remote: RemoteEventSummary; expiresAt: string | null };
+
+/** Local events first, in the library's order (newest first), then events still on the server only. */
+export function mergeEvents(
+  local: readonly EventSummary[],
+  remote: readonly RemoteEventSummary[],
+): EventRow[] {
+  const linked = new Set<RemoteEventSummary>();
+  const rows: EventRow[] = local.map((event) => {
+    const match =
+      remote.find((r) => r.local_id === event.id) ??
+      (event.remote_id !== null ? remote.find((r) => r.remote_id === event.remote_id) : undefined) ??
+      null;
+    if (match) linked.add(match);
+    return { kind: 'local', event, remote: match, expiresAt: match?.expires_at ?? event.expires_at };
+  });
+  for (const r of remote) {
+    if (!linked.has(r)) rows.push({ kind: 'remote', remote: r, expiresAt: r.expires_at });
+  }
+  return rows;
+}

@@ -1,0 +1,111 @@
+/**
+ * The jobs the shell knows about: running ones with their latest progress
+ * (for the progress area), and what to do when each ends (refresh, open the
+ * event, toast, notify). Fed by `api.onJobProgress` / `api.onJobFinished`.
+ *
+ * A job can report progress, or even finish, before the command that
+ * started it has returned its id; so progress for an unknown id creates
+ * the entry, and a job tracked after it finished is handled at once.
+ */
+
+import type { JobFinished } from '../bindings/JobFinished';
+import type { JobKind } from '../bindings/JobKind';
+import type { JobProgress } from '../bindings/JobProgress';
+
+export interface RunningJob {
+  id: number;
+  kind: JobKind;
+  /** What the job works on, as the organizer named it (event name, folder). */
+  label: string;
+  /** The local event it works on, when known at the start. */
+  eventId: number | null;
+  /** The server's event it pulls, for a pull of an event not in the library yet. */
+  remoteId: string | null;
+  progress: JobProgress | null;
+  cancelling: boolean;
+}
+
+export interface JobIntent {
+  kind: JobKind;
+  label: string;
+  eventId?: number | null;
+  remoteId?: string | null;
+  /** Open the job's event when it ends well (the demo, an import). */
+  openWhenDone?: boolean;
+}
+
+export type FinishHandler = (finished: JobFinished, intent: JobIntent) => void;
+
+export class Jobs {
+  running = $state<RunningJob[]>([]);
+
+  /** Finished jobs whose start had not been tracked yet (a very quick job). */
+  private early = new Map<number, JobFinished>();
+  private intents = new Map<number, JobIntent>();
+
+  constructor(private readonly onFinish: FinishHandler) {}
+
+  /** Records a job this window started, from the id its start command returned. */
+  track(id: number, intent: JobIntent): void {
+    const finished = this.early.get(id);
+    if (finished) {
+      this.early.delete(id);
+      this.onFinish(finished, intent);
+      return;
+    }
+    this.intents.set(id, intent);
+    const existing = this.running.find((job) => job.id === id);
+    if (existing) {
+      existing.label = intent.label;
+      existing.eventId = intent.eventId ?? null;
+      existing.remoteId = intent.remoteId ?? null;
+    } else {
+      this.running.push({
+        id,
+        kind: intent.kind,
+        label: intent.label,
+        eventId: intent.eventId ?? null,
+        remoteId: intent.remoteId ?? null,
+        progress: null,
+        cancelling: false,
+      });
+    }
+  }
+
+  progress(p: JobProgress): void {
+    const job = this.running.find((j) => j.id === p.job);
+    if (job) {
+      job.progress = p;
+    } else {
+      this.running.push({ id: p.job, kind: p.kind, label: '', eventId: null, remoteId: null, progress: p, cancelling: false });
+    }
+  }
+
+  finished(f: JobFinished): void {
+    const index = this.running.findIndex((j) => j.id === f.job);
+    if (index !== -1) this.running.splice(index, 1);
+    const intent = this.intents.get(f.job);
+    if (intent) {
+      this.intents.delete(f.job);
+      this.onFinish(f, intent);
+    } else {
+      // Its start command has not returned yet: `track` will handle it.
+      this.early.set(f.job, f);
+    }
+  }
+
+  markCancelling(id: number): void {
+    const job = this.running.find((j) => j.id === id);
+    if (job) job.cancelling = true;
+  }
+
+  /** True while a job of `kinds` runs on the local event `eventId`. */
+  busy(eventId: number, kinds: readonly JobKind[] = ['pull', 'sync']): boolean {
+    return this.running.some((j) => j.eventId === eventId && kinds.includes(j.kind));
+  }
+
+  /** True while a pull of the server's event `remoteId` runs. */
+  pulling(remoteId: string): boolean {
+    return this.running.some((j) => j.remoteId === remoteId);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * A `KliktApi` and `Platform` for the shell's component tests: an in-memory
+ * library and server, a log of every call, and hooks to emit job progress
+ * and ends as the backend would. Any method can be replaced per test.
+ */
+
+import type { KliktApi } from '../../api';
+import type { AccountInfo } from '../../bindings/AccountInfo';
+import type { EventSummary } from '../../bindings/EventSummary';
+import type { IpcError } from '../../bindings/IpcError';
+import type { JobFinished } from '../../bindings/JobFinished';
+import type { JobProgress } from '../../bindings/JobProgress';
+import type { RemoteEventSummary } from '../../bindings/RemoteEventSummary';
+import type { SyncStatus } from '../../bindings/SyncStatus';
+import type { Platform } from '../platform';
+
+export function localEvent(id: number, name: string, overrides: Partial<EventSummary> = {}): EventSummary {
+  return {
+    id,
+    name,
+    remote_id: null,
+    created_at: '2026-05-12T10:00:00Z',
+    media_count: 0,
+    pending_count: 0,
+    total_bytes: 1_500_000,
+    server_state: 'active',
+    expires_at: null,
+    last_pulled_at: null,
+    ...overrides,
+  };
+}
+
+export function remoteEvent(
+  remote_id: string,
+  name: string,
+  overrides: Partial<RemoteEventSummary> = {},
+): RemoteEventSummary {
+  return {
+    remote_id,
+    name,
+    date: null,
+    share_url: `https://klikt.example/e/${remote_id}`,
+    moderation_mode: 'pre',
+    plan_name: 'Party',
+    expires_at: '2099-01-01T00:00:00Z',
+    backup_until: '2099-02-01T00:00:00Z',
+    media_count: 12,
+    total_bytes: 24_000_000,
+    local_id: null,
+    ...overrides,
+  };
+}
+
+export const ACCOUNT: AccountInfo = {
+  server_url: 'https://klikt.example',
+  email: 'organizer@example.com',
+  signed_in_at: '2026-05-12T10:00:00Z',
+};
+
+export function syncStatus(event_id: number, overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    event_id,
+    linked: true,
+    pending: 0,
+    dead: [],
+    conflicts: [],
+    last_pulled_at: null,
+    last_pushed_at: null,
+    ...overrides,
+  };
+}
+
+export interface FakeState {
+  account: AccountInfo | null;
+  events: EventSummary[];
+  remote: RemoteEventSummary[];
+  sync: Record<number, SyncStatus>;
+  osLocale: string;
+}
+
+export interface Fake {
+  api: KliktApi;
+  platform: Platform & { notifications: Array<{ title: string; body: string }>; focused: boolean };
+  state: FakeState;
+  /** Every call as `[method, ...args]`. */
+  calls: Array<[string, ...unknown[]]>;
+  called(method: keyof KliktApi): unknown[][];
+  emitProgress(progress: JobProgress): void;
+  emitFinished(finished: JobFinished): void;
+  /** The paths the next file picker returns (null: cancelled). */
+  picks: { folder: string | null; files: string[] | null };
+}
+
+const notFound = (what: string): IpcError => ({ code: 'not_found', message: `No event ${what}.` });
+
+export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<KliktApi> = {}): Fake {
+  const state: FakeState = {
+    account: null,
+    events: [],
+    remote: [],
+    sync: {},
+    osLocale: 'en-US',
+    ...initial,
+  };
+  const calls: Array<[string, ...unknown[]]> = [];
+  const progressHandlers: Array<(p: JobProgress) => void> = [];
+  const finishedHandlers: Array<(f: JobFinished) => void> = [];
+  let nextJob = 1;
+
+  const log =
+    <A extends unknown[], R>(name: string, body: (...args: A) => R) =>
+    (...args: A): R => {
+      calls.push([name, ...args]);
+      return body(...args);
+    };
+  const unsupported = (name: string) => () => Promise.reject({ code: 'internal', message: `${name} is not faked` });
+  const eventId = (key: string | number) => {
+    const found = state.events.find((e) => String(e.id) === String(key) || e.name === key);
+    if (!found) throw notFound(String(key));
+    return found.id;
+  };
+
+  const base: KliktApi = {
+    account: log('account', async () => state.account),
+    login: log('login', async (server_url: string, email: string) => {
+      state.account = { server_url, email, signed_in_at: '2026-05-12T10:00:00Z' };
+      return state.account;
+    }),
+    logout: log('logout', async () => {
+      const was = state.account;
+      state.account = null;
+      return was;
+    }),
+    remoteEvents: log('remoteEvents', async () => {
+      if (!state.account) throw { code: 'not_signed_in', message: 'Sign in first.' };
+      return state.remote;
+    }),
+    startDemo: log('startDemo', async () => {
+      state.account = { server_url: 'http://127.0.0.1:4000', email: 'demo@klikt.app', signed_in_at: '2026-05-12T10:00:00Z' };
+      return { account: state.account, remote_id: 'demo-1', event_name: 'Demo wedding' };
+    }),
+    osLocale: log('osLocale', async () => state.osLocale),
+    events: log('events', async () => state.events),
+    media: log('media', async () => []),
+    mediaIds: log('mediaIds', async () => []),
+    mediaItem: unsupported('mediaItem'),
+    uploaders: log('uploaders', async () => []),
+    messages: log('messages', async () => []),
+    moderate: log('moderate', async (_event: string | number, ids: number[]) => ({
+      changed: ids.length,
+      unchanged: 0,
+      skipped: [],
+      pending_sync: ids.length,
+    })),
+    moderateMessages: unsupported('moderateMessages'),
+    curate: unsupported('curate'),
+    undo: log('undo', async () => null),
+    decisionLog: log('decisionLog', async () => []),
+    collections: log('collections', async () => []),
+    createCollection: unsupported('createCollection'),
+    renameCollection: unsupported('renameCollection'),
+    deleteCollection: unsupported('deleteCollection'),
+    addToCollection: unsupported('addToCollection'),
+    removeFromCollection: unsupported('removeFromCollection'),
+    moveInCollection: unsupported('moveInCollection'),
+    syncStatus: log('syncStatus', async (event: string | number) => {
+      const id = eventId(event);
+      return state.sync[id] ?? syncStatus(id, { linked: state.events.find((e) => e.id === id)?.remote_id != null });
+    }),
+    push: log('push', async () => ({ sent: 0, applied: 0, conflicts: 0, gone: 0, dead: 0, pending: 0 })),
+    startPull: log('startPull', async () => nextJob++),
+    startSync: log('startSync', async () => nextJob++),
+    startImport: log('startImport', async () => nextJob++),
+    cancelJob: log('cancelJob', async () => true),
+    onJobProgress: log('onJobProgress', async (handler: (p: JobProgress) => void) => {
+      progressHandlers.push(handler);
+      return () => progressHandlers.splice(progressHandlers.indexOf(handler), 1);
+    }),
+    onJobFinished: log('onJobFinished', async (handler: (f: JobFinished) => void) => {
+      finishedHandlers.push(handler);
+      return () => finishedHandlers.splice(finishedHandlers.indexOf(handler), 1);
+    }),
+  };
+  // Overrides are logged too, so tests can count calls whatever answers them.
+  const api = { ...base } as KliktApi;
+  for (const [name, body] of Object.entries(overrides)) {
+    (api as unknown as Record<string, unknown>)[name] = log(name, body as (...args: unknown[]) => unknown);
+  }
+
+  const picks: Fake['picks'] = { folder: null, files: null };
+  const notifications: Array<{ title: string; body: string }> = [];
+  const platform: Fake['platform'] = {
+    notifications,
+    focused: true,
+    pickFolder: async () => picks.folder,
+    pickFiles: async () => picks.files,
+    notify: async (title, body) => {
+      notifications.push({ title, body });
+    },
+    windowFocused: () => platform.focused,
+  };
+
+  return {
+    api,
+    platform,
+    state,
+    calls,
+    picks,
+    called: (method) => calls.filter(([name]) => name === method).map(([, ...args]) => args),
+    emitProgress: (p) => progressHandlers.forEach((h) => h(p)),
+    emitFinished: (f) => finishedHandlers.forEach((h) => h(f)),
+  };
+}
