@@ -145,6 +145,7 @@ export const en = {
   'shell.report.reason': '{name}: {reason}',
   'shell.report.more': { one: '…and {count} more', other: '…and {count} more' },
   'shell.report.pulled': { one: '{count} new original downloaded ({size})', other: '{count} new originals downloaded ({size})' },
+  'shell.report.nothing_new': 'Nothing new on the server',
   'shell.report.reused': { one: '{count} already here', other: '{count} already here' },
   'shell.report.purged': { one: '{count} removed (deleted on the server)', other: '{count} removed (deleted on the server)' },
   'shell.report.messages': { one: '{count} guest message', other: '{count} guest messages' },
@@ -305,6 +306,7 @@ export const fr: Translation<typeof en> = {
     one: '{count} nouvel original téléchargé ({size})',
     other: '{count} nouveaux originaux téléchargés ({size})',
   },
+  'shell.report.nothing_new': 'Rien de nouveau sur le serveur',
   'shell.report.reused': { one: '{count} déjà présent', other: '{count} déjà présents' },
   'shell.report.purged': {
     one: '{count} retiré (supprimé sur le serveur)',

@@ -53,9 +53,14 @@ export function jobSummary(finished: JobFinished, lang: Locale = locale()): Summ
 }
 
 function pullLines(r: PullReport, lang: Locale): string[] {
-  const lines = [
-    translate(lang, 'shell.report.pulled', { count: r.downloaded, size: formatBytes(r.bytes_downloaded, lang) }),
-  ];
+  const lines: string[] = [];
+  if (r.downloaded > 0) {
+    lines.push(
+      translate(lang, 'shell.report.pulled', { count: r.downloaded, size: formatBytes(r.bytes_downloaded, lang) }),
+    );
+  } else if (r.reused === 0 && r.purged === 0 && r.messages === 0 && r.failed.length === 0) {
+    lines.push(translate(lang, 'shell.report.nothing_new'));
+  }
   if (r.reused > 0) lines.push(translate(lang, 'shell.report.reused', { count: r.reused }));
   if (r.purged > 0) lines.push(translate(lang, 'shell.report.purged', { count: r.purged }));
   if (r.messages > 0) lines.push(translate(lang, 'shell.report.messages', { count: r.messages }));

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+
+import type { JobFinished } from '../bindings/JobFinished';
+import type { JobProgress } from '../bindings/JobProgress';
+import { Jobs, type JobIntent } from './jobs.svelte';
+
+const progress = (job: number, done: number): JobProgress => ({
+  job,
+  kind: 'pull',
+  phase: 'originals',
+  done,
+  total: 10,
+  bytes_done: 0,
+  bytes_total: 0,
+  current: null,
+  elapsed_ms: 100,
+});
+const end = (job: number): JobFinished => ({
+  job,
+  kind: 'pull',
+  outcome: 'done',
+  event_id: 4,
+  report: null,
+  error: null,
+  elapsed_ms: 100,
+});
+
+function jobs() {
+  const ended: Array<[number, JobIntent]> = [];
+  return { ended, jobs: new Jobs((f, intent) => ended.push([f.job, intent])) };
+}
+
+describe('Jobs', () => {
+  it('follows a tracked job from start to end', () => {
+    const { jobs: j, ended } = jobs();
+    j.track(1, { kind: 'pull', label: 'Wedding', eventId: 4 });
+    j.progress(progress(1, 3));
+
+    expect(j.running).toHaveLength(1);
+    expect(j.running[0]).toMatchObject({ label: 'Wedding', progress: { done: 3 } });
+    expect(j.busy(4)).toBe(true);
+    expect(j.busy(5)).toBe(false);
+
+    j.finished(end(1));
+    expect(j.running).toHaveLength(0);
+    expect(ended).toEqual([[1, { kind: 'pull', label: 'Wedding', eventId: 4 }]]);
+  });
+
+  it('shows progress that arrives before the start command returned', () => {
+    const { jobs: j } = jobs();
+    j.progress(progress(2, 1));
+    j.track(2, { kind: 'pull', label: 'Party', remoteId: 'r2' });
+
+    expect(j.running).toHaveLength(1);
+    expect(j.running[0]).toMatchObject({ label: 'Party', progress: { done: 1 } });
+    expect(j.pulling('r2')).toBe(true);
+  });
+
+  it('ends a job once, even when it ended before its start command returned', () => {
+    const { jobs: j, ended } = jobs();
+    j.progress(progress(3, 1));
+    j.finished(end(3));
+    expect(ended).toEqual([]);
+
+    j.track(3, { kind: 'pull', label: 'Quick', openWhenDone: true });
+    expect(j.running).toHaveLength(0);
+    expect(ended).toEqual([[3, { kind: 'pull', label: 'Quick', openWhenDone: true }]]);
+  });
+});
