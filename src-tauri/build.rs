@@ -4,7 +4,38 @@
 
 /// Every `#[tauri::command]` registered in `main.rs`; keep in step with
 /// `generate_handler!` and `capabilities/main.json`.
-const COMMANDS: &[&str] = &["events", "media"];
+const COMMANDS: &[&str] = &[
+    "account",
+    "login",
+    "logout",
+    "remote_events",
+    "start_demo",
+    "os_locale",
+    "events",
+    "media",
+    "media_ids",
+    "media_item",
+    "uploaders",
+    "messages",
+    "moderate",
+    "moderate_messages",
+    "curate",
+    "undo",
+    "decision_log",
+    "collections",
+    "create_collection",
+    "rename_collection",
+    "delete_collection",
+    "add_to_collection",
+    "remove_from_collection",
+    "move_in_collection",
+    "sync_status",
+    "push",
+    "start_pull",
+    "start_sync",
+    "start_import",
+    "cancel_job",
+];
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -1,27 +1,303 @@
-//! IPC commands: one-line delegations to `klikt_api::Klikt`.
+//! IPC commands: one-line delegations to `klikt_api::Klikt` (and to the job
+//! runner and the demo host for the long ones).
 //!
 //! `async` runs them on Tauri's thread pool instead of the main (UI) thread,
-//! since each one reads the database. Adding a command means adding it to
-//! `generate_handler!` in `main.rs`, to `COMMANDS` in `build.rs` and to
-//! `capabilities/main.json`.
+//! since each one reads or writes the database. Arguments are snake_case on
+//! both sides, like the JSON fields of the bindings. Adding a command means
+//! adding it to `generate_handler!` in `main.rs`, to `COMMANDS` in `build.rs`
+//! and to `capabilities/main.json` (a test checks the three agree).
 
-use klikt_api::{EventSummary, IpcError, MediaItem, MediaQuery};
-use tauri::State;
+use std::path::PathBuf;
+use std::sync::Arc;
 
+use klikt_api::{
+    AccountInfo, CollectionSummary, Curation, DecisionReport, DemoInfo, EventSummary,
+    ImportRequest, IpcError, JobKind, Jobs, LogEntry, MediaItem, MediaQuery, MessageItem,
+    Moderation, Position, PushReport, RemoteEventSummary, Selection, Status, SyncStatus,
+    UploaderCount,
+};
+use klikt_demo::DemoHost;
+use tauri::{AppHandle, State};
+
+use crate::jobs;
 use crate::library::Library;
 
-/// The library's events, for the sidebar.
+type Result<T> = std::result::Result<T, IpcError>;
+
+// --- Account -------------------------------------------------------------
+
 #[tauri::command(async)]
-pub fn events(library: State<'_, Library>) -> Result<Vec<EventSummary>, IpcError> {
+pub fn account(library: State<'_, Library>) -> Result<Option<AccountInfo>> {
+    Ok(library.get()?.account()?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn login(
+    library: State<'_, Library>,
+    server_url: String,
+    email: String,
+    password: String,
+) -> Result<AccountInfo> {
+    Ok(library.get()?.login(&server_url, &email, &password).await?)
+}
+
+#[tauri::command]
+pub async fn logout(library: State<'_, Library>) -> Result<Option<AccountInfo>> {
+    Ok(library.get()?.logout().await?)
+}
+
+#[tauri::command]
+pub async fn remote_events(library: State<'_, Library>) -> Result<Vec<RemoteEventSummary>> {
+    Ok(library.get()?.remote_events().await?)
+}
+
+#[tauri::command]
+pub async fn start_demo(
+    library: State<'_, Library>,
+    demo: State<'_, DemoHost>,
+) -> Result<DemoInfo> {
+    Ok(demo.start(library.get()?).await?)
+}
+
+#[tauri::command]
+pub fn os_locale() -> String {
+    sys_locale::get_locale().unwrap_or_else(|| "en".to_owned())
+}
+
+// --- Library -------------------------------------------------------------
+
+#[tauri::command(async)]
+pub fn events(library: State<'_, Library>) -> Result<Vec<EventSummary>> {
     Ok(library.get()?.events()?)
 }
 
-/// The media of one event (`event` is its id or name), for the grid.
 #[tauri::command(async)]
 pub fn media(
     library: State<'_, Library>,
     event: String,
     query: Option<MediaQuery>,
-) -> Result<Vec<MediaItem>, IpcError> {
+) -> Result<Vec<MediaItem>> {
     Ok(library.get()?.media(&event, &query.unwrap_or_default())?)
+}
+
+#[tauri::command(async)]
+pub fn media_ids(
+    library: State<'_, Library>,
+    event: String,
+    query: Option<MediaQuery>,
+) -> Result<Vec<i64>> {
+    Ok(library
+        .get()?
+        .media_ids(&event, &query.unwrap_or_default())?)
+}
+
+#[tauri::command(async)]
+pub fn media_item(library: State<'_, Library>, id: i64) -> Result<MediaItem> {
+    Ok(library.get()?.media_item(id)?)
+}
+
+#[tauri::command(async)]
+pub fn uploaders(library: State<'_, Library>, event: String) -> Result<Vec<UploaderCount>> {
+    Ok(library.get()?.uploaders(&event)?)
+}
+
+#[tauri::command(async)]
+pub fn messages(library: State<'_, Library>, event: String) -> Result<Vec<MessageItem>> {
+    Ok(library.get()?.messages(&event)?)
+}
+
+// --- Decisions -----------------------------------------------------------
+
+#[tauri::command(async)]
+pub fn moderate(
+    library: State<'_, Library>,
+    event: String,
+    ids: Vec<i64>,
+    action: Moderation,
+) -> Result<DecisionReport> {
+    Ok(library
+        .get()?
+        .moderate(&event, &Selection::Ids(ids), action)?)
+}
+
+#[tauri::command(async)]
+pub fn moderate_messages(
+    library: State<'_, Library>,
+    event: String,
+    ids: Vec<i64>,
+    action: Moderation,
+) -> Result<DecisionReport> {
+    Ok(library
+        .get()?
+        .moderate(&event, &Selection::Messages(ids), action)?)
+}
+
+#[tauri::command(async)]
+pub fn curate(
+    library: State<'_, Library>,
+    ids: Vec<i64>,
+    change: Curation,
+) -> Result<DecisionReport> {
+    Ok(library.get()?.curate_many(&ids, change)?)
+}
+
+#[tauri::command(async)]
+pub fn undo(library: State<'_, Library>, event: String) -> Result<Option<LogEntry>> {
+    Ok(library.get()?.undo(&event)?)
+}
+
+#[tauri::command(async)]
+pub fn decision_log(
+    library: State<'_, Library>,
+    event: String,
+    limit: i64,
+) -> Result<Vec<LogEntry>> {
+    Ok(library.get()?.decision_log(&event, limit)?)
+}
+
+// --- Collections (a collection argument is its id) -----------------------
+
+#[tauri::command(async)]
+pub fn collections(library: State<'_, Library>, event: String) -> Result<Vec<CollectionSummary>> {
+    Ok(library.get()?.collections(&event)?)
+}
+
+#[tauri::command(async)]
+pub fn create_collection(
+    library: State<'_, Library>,
+    event: String,
+    name: String,
+) -> Result<CollectionSummary> {
+    Ok(library.get()?.create_collection(&event, &name)?)
+}
+
+#[tauri::command(async)]
+pub fn rename_collection(
+    library: State<'_, Library>,
+    event: String,
+    collection: i64,
+    name: String,
+) -> Result<CollectionSummary> {
+    Ok(library
+        .get()?
+        .rename_collection(&event, &collection.to_string(), &name)?)
+}
+
+#[tauri::command(async)]
+pub fn delete_collection(
+    library: State<'_, Library>,
+    event: String,
+    collection: i64,
+) -> Result<CollectionSummary> {
+    Ok(library
+        .get()?
+        .delete_collection(&event, &collection.to_string())?)
+}
+
+#[tauri::command(async)]
+pub fn add_to_collection(
+    library: State<'_, Library>,
+    event: String,
+    collection: i64,
+    ids: Vec<i64>,
+) -> Result<DecisionReport> {
+    Ok(library
+        .get()?
+        .add_to_collection(&event, &collection.to_string(), &ids)?)
+}
+
+#[tauri::command(async)]
+pub fn remove_from_collection(
+    library: State<'_, Library>,
+    event: String,
+    collection: i64,
+    ids: Vec<i64>,
+) -> Result<DecisionReport> {
+    Ok(library
+        .get()?
+        .remove_from_collection(&event, &collection.to_string(), &ids)?)
+}
+
+#[tauri::command(async)]
+pub fn move_in_collection(
+    library: State<'_, Library>,
+    event: String,
+    collection: i64,
+    id: i64,
+    to: Position,
+) -> Result<DecisionReport> {
+    Ok(library
+        .get()?
+        .move_in_collection(&event, &collection.to_string(), id, to)?)
+}
+
+// --- Sync and long jobs --------------------------------------------------
+
+#[tauri::command(async)]
+pub fn sync_status(library: State<'_, Library>, event: String) -> Result<SyncStatus> {
+    Ok(library.get()?.sync_status(&event)?)
+}
+
+#[tauri::command]
+pub async fn push(library: State<'_, Library>, event: String) -> Result<PushReport> {
+    Ok(library.get()?.push(&event).await?)
+}
+
+#[tauri::command]
+pub fn start_pull(
+    app: AppHandle,
+    library: State<'_, Library>,
+    jobs: State<'_, Arc<Jobs>>,
+    event: String,
+) -> Result<u64> {
+    Ok(jobs::spawn(
+        &app,
+        &jobs,
+        library.shared()?,
+        JobKind::Pull,
+        |klikt, ticket, emit| async move { klikt.run_pull_job(&ticket, &event, &*emit).await },
+    ))
+}
+
+#[tauri::command]
+pub fn start_sync(
+    app: AppHandle,
+    library: State<'_, Library>,
+    jobs: State<'_, Arc<Jobs>>,
+    event: String,
+) -> Result<u64> {
+    Ok(jobs::spawn(
+        &app,
+        &jobs,
+        library.shared()?,
+        JobKind::Sync,
+        |klikt, ticket, emit| async move { klikt.run_sync_job(&ticket, &event, &*emit).await },
+    ))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn start_import(
+    app: AppHandle,
+    library: State<'_, Library>,
+    jobs: State<'_, Arc<Jobs>>,
+    paths: Vec<PathBuf>,
+    event_name: String,
+) -> Result<u64> {
+    let request = ImportRequest {
+        event_name,
+        paths,
+        status: Status::Pending,
+    };
+    Ok(jobs::spawn_blocking(
+        &app,
+        &jobs,
+        library.shared()?,
+        JobKind::Import,
+        move |klikt, ticket, emit| klikt.run_import_job(ticket, &request, emit),
+    ))
+}
+
+#[tauri::command]
+pub fn cancel_job(jobs: State<'_, Arc<Jobs>>, job: u64) -> bool {
+    jobs.cancel(job)
 }

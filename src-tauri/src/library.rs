@@ -32,4 +32,9 @@ impl Library {
     pub fn get(&self) -> Result<&Klikt, IpcError> {
         self.0.as_deref().map_err(Clone::clone)
     }
+
+    /// The open library for work that outlives the command (jobs).
+    pub fn shared(&self) -> Result<Arc<Klikt>, IpcError> {
+        self.0.clone()
+    }
 }

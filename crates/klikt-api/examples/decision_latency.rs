@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &MediaQuery {
                 status: Some(*status),
                 limit: Some(200),
-                offset: None,
+                ..MediaQuery::default()
             },
         )?;
         pages.push(t.elapsed());

@@ -279,3 +279,86 @@ impl Klikt {
         ticket.finished(result)
     }
 }
+
+/// Lets through at most one progress report per `every`, and always the
+/// first and the last of each phase, so a fast import of small files does
+/// not flood the UI with thousands of events a second.
+#[derive(Debug)]
+pub struct ProgressGate {
+    every: std::time::Duration,
+    last: Mutex<Option<(Instant, String)>>,
+}
+
+impl ProgressGate {
+    pub fn new(every: std::time::Duration) -> Self {
+        ProgressGate {
+            every,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// Whether `progress` should be reported now.
+    pub fn admit(&self, progress: &JobProgress) -> bool {
+        let now = Instant::now();
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let finished_phase = progress.total > 0 && progress.done >= progress.total;
+        let due = match last.as_ref() {
+            None => true,
+            Some((at, phase)) => {
+                *phase != progress.phase || finished_phase || now.duration_since(*at) >= self.every
+            }
+        };
+        if due {
+            *last = Some((now, progress.phase.clone()));
+        }
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(phase: &str, done: u64, total: u64) -> JobProgress {
+        JobProgress {
+            job: 1,
+            kind: JobKind::Import,
+            phase: phase.to_owned(),
+            done,
+            total,
+            bytes_done: 0,
+            bytes_total: 0,
+            current: None,
+            elapsed_ms: 0,
+        }
+    }
+
+    #[test]
+    fn the_gate_passes_the_first_report_a_new_phase_and_the_last_but_not_a_burst() {
+        let gate = ProgressGate::new(std::time::Duration::from_secs(3600));
+        assert!(gate.admit(&progress("changes", 1, 0)), "the first report");
+        assert!(
+            !gate.admit(&progress("changes", 2, 0)),
+            "a burst is held back"
+        );
+        assert!(gate.admit(&progress("originals", 0, 10)), "a new phase");
+        assert!(!gate.admit(&progress("originals", 5, 10)));
+        assert!(
+            gate.admit(&progress("originals", 10, 10)),
+            "the end of a phase"
+        );
+    }
+
+    #[test]
+    fn cancelling_sets_the_jobs_switch_and_an_ended_job_cannot_be_cancelled() {
+        let jobs = Jobs::new();
+        let ticket = jobs.start(JobKind::Pull);
+        assert_eq!(jobs.running(), vec![(ticket.id, JobKind::Pull)]);
+        assert!(jobs.cancel(ticket.id));
+        assert!(ticket.cancel_flag().load(Ordering::SeqCst));
+        let id = ticket.id;
+        drop(ticket);
+        assert!(!jobs.cancel(id), "the job ended");
+        assert!(jobs.running().is_empty());
+    }
+}

@@ -33,7 +33,9 @@ pub use dto::{
 };
 pub use error::{ApiError, IpcError};
 pub use import::ImportRequest;
-pub use jobs::{JobFinished, JobKind, JobOutcome, JobProgress, JobReport, JobTicket, Jobs};
+pub use jobs::{
+    JobFinished, JobKind, JobOutcome, JobProgress, JobReport, JobTicket, Jobs, ProgressGate,
+};
 pub use klikt_library::tables::media::Selector;
 pub use klikt_library::{FileKind, Flag, LibraryError, MediaKind, Preview, Status, SweepReport};
 pub use klikt_remote::RetryPolicy;

@@ -438,8 +438,7 @@ impl<'r> World<'r> {
         for status in [None, Some(Status::Deleted)] {
             let query = MediaQuery {
                 status,
-                limit: None,
-                offset: None,
+                ..MediaQuery::default()
             };
             items.extend(
                 self.klikt()

@@ -244,6 +244,7 @@ fn a_page_of_one_status_lists_dated_items_by_capture_time_then_undated_ones() {
                         status: Some(Status::Pending),
                         limit: Some(limit),
                         offset: Some(offset),
+                        ..media::MediaFilter::default()
                     },
                 )
             })

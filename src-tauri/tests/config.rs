@@ -1,0 +1,126 @@
+//! The window's security settings and the command lists, read from the files
+//! the build uses: a command registered but not granted (or granted but not
+//! registered), a CSP that allows inline scripts, or the global Tauri object
+//! turned on fails here rather than in a review.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn read(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("reading {}: {e}", full.display()))
+}
+
+fn json(path: &str) -> serde_json::Value {
+    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
+}
+
+/// The names between `generate_handler![` and `]` in main.rs.
+fn registered_commands() -> BTreeSet<String> {
+    let main = read("src/main.rs");
+    let start = main
+        .find("generate_handler![")
+        .expect("main.rs registers commands");
+    let body = &main[start + "generate_handler![".len()..];
+    let end = body.find(']').expect("the handler list ends");
+    body[..end]
+        .split(',')
+        .map(|s| s.trim().trim_start_matches("commands::").to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The quoted names of `COMMANDS` in build.rs.
+fn manifest_commands() -> BTreeSet<String> {
+    let build = read("build.rs");
+    let start = build
+        .find("const COMMANDS")
+        .expect("build.rs lists COMMANDS");
+    let body = &build[start..];
+    let end = body.find("];").expect("the list ends");
+    body[..end]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn granted_commands() -> BTreeSet<String> {
+    let capability = json("capabilities/main.json");
+    capability["permissions"]
+        .as_array()
+        .expect("a permission list")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect()
+}
+
+#[test]
+fn every_registered_command_is_in_the_build_manifest_and_granted_to_the_main_window() {
+    let registered = registered_commands();
+    assert!(
+        registered.len() > 10,
+        "the handler list was read: {registered:?}"
+    );
+    assert_eq!(
+        manifest_commands(),
+        registered,
+        "build.rs COMMANDS vs generate_handler!"
+    );
+    assert_eq!(
+        granted_commands(),
+        registered,
+        "capabilities/main.json vs generate_handler!"
+    );
+}
+
+#[test]
+fn the_main_window_gets_no_plugin_permission_beyond_open_dialogs_and_notifications() {
+    let capability = json("capabilities/main.json");
+    let others: Vec<&str> = capability["permissions"]
+        .as_array()
+        .expect("a permission list")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter(|p| !p.starts_with("allow-"))
+        .collect();
+    assert_eq!(
+        others,
+        ["core:default", "dialog:allow-open", "notification:default"]
+    );
+    assert_eq!(capability["windows"], serde_json::json!(["main"]));
+}
+
+#[test]
+fn the_csp_forbids_inline_and_foreign_scripts_and_the_global_tauri_object_is_off() {
+    let conf = json("tauri.conf.json");
+    assert_eq!(conf["app"]["withGlobalTauri"], false);
+    let csp = &conf["app"]["security"]["csp"];
+    assert_eq!(
+        csp["script-src"], "'self'",
+        "no unsafe-inline, no unsafe-eval, no hosts"
+    );
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(csp["object-src"], "'none'");
+    let img = csp["img-src"].as_str().expect("img-src");
+    for source in img.split_whitespace() {
+        assert!(
+            [
+                "'self'",
+                "klikt-media:",
+                "http://klikt-media.localhost",
+                "data:"
+            ]
+            .contains(&source),
+            "images only from the app and the library's media scheme, not {source}"
+        );
+    }
+    let connect = csp["connect-src"].as_str().expect("connect-src");
+    assert!(
+        !connect.contains("http:") || connect.split_whitespace().all(|s| s.contains("ipc")),
+        "the page talks to nothing but IPC: {connect}"
+    );
+}
