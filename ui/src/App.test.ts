@@ -248,6 +248,7 @@ describe('languages', () => {
     expect(one(root, 'event-count').textContent).toBe('2 éléments');
     expect(root.querySelector('#events-heading')?.textContent).toBe('Événements');
     expect(localStorage.getItem('klikt.locale')).toBe('fr');
+    expect(document.documentElement.lang).toBe('fr');
   });
 });
 
@@ -468,6 +469,30 @@ describe('jobs', () => {
     expect(fake.platform.notifications.map((n) => n.title)).toEqual(['Pull finished', 'The pull failed']);
     expect(fake.platform.notifications[1]?.body).toBe('The server did not answer.');
     expect(all(root, 'toast').map((el) => el.dataset.outcome)).toEqual(['done', 'failed']);
+  });
+
+  it('reloads the open event after a job changed it, and only then', async () => {
+    const fake = fakeApi({ account: ACCOUNT, events: [localEvent(1, 'Wedding', { remote_id: 'r1' })] });
+    const root = await show(fake);
+    const pullReport = (changes: number) => ({
+      kind: 'pull' as const,
+      report: {
+        event_id: 1, event_name: 'Wedding', remote_id: 'r1', changes, downloaded: changes, bytes_downloaded: 0,
+        reused: 0, purged: 0, messages: 0, failed: [], server_state: 'active', cancelled: false,
+      },
+    });
+    const view = one(root, 'library-view');
+
+    await click(one(root, 'pull-button'));
+    fake.emitFinished(finished({ job: 1, kind: 'pull', event_id: 1, report: pullReport(0) }));
+    await settle();
+    expect(one(root, 'library-view')).toBe(view);
+
+    await click(one(root, 'pull-button'));
+    fake.emitFinished(finished({ job: 2, kind: 'pull', event_id: 1, report: pullReport(3) }));
+    await settle();
+    expect(one(root, 'library-view')).not.toBe(view);
+    expect(one(root, 'library-view').dataset.eventId).toBe('1');
   });
 
   it('handles a job that ends before its start command returns', async () => {

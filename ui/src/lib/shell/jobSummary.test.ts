@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { JobFinished } from '../bindings/JobFinished';
 import type { PullReport } from '../bindings/PullReport';
-import { jobSummary, pushLines } from './jobSummary';
+import { changedLibrary, jobSummary, pushLines } from './jobSummary';
 
 const pull = (overrides: Partial<PullReport> = {}): PullReport => ({
   event_id: 3,
@@ -114,5 +114,20 @@ describe('pushLines', () => {
       '1 item gone from the server',
       '1 decision the server will never take',
     ]);
+  });
+});
+
+describe('changedLibrary', () => {
+  it('is true when a job brought, removed or re-moderated items', () => {
+    expect(changedLibrary(finished({ report: { kind: 'pull', report: pull() } }))).toBe(true);
+    expect(changedLibrary(finished({ outcome: 'failed' }))).toBe(true);
+  });
+
+  it('is false when nothing changed, so the grid keeps its place', () => {
+    const quiet = pull({ changes: 0, downloaded: 0, purged: 0 });
+    const push = { sent: 2, applied: 2, conflicts: 0, gone: 0, dead: 0, pending: 0 };
+    expect(changedLibrary(finished({ report: { kind: 'pull', report: quiet } }))).toBe(false);
+    expect(changedLibrary(finished({ kind: 'sync', report: { kind: 'sync', report: { pull: quiet, push } } }))).toBe(false);
+    expect(changedLibrary(finished({ outcome: 'cancelled' }))).toBe(false);
   });
 });

@@ -95,3 +95,26 @@ function rejections(
   }
   return lines;
 }
+
+/**
+ * Whether a finished job changed what the library view shows of its event
+ * (new, removed or re-moderated items): only then is the view reloaded, so
+ * a sync with nothing new does not reset the organizer's place in the grid.
+ * Without a report (a job that failed part-way) it may have: reload.
+ */
+export function changedLibrary(finished: JobFinished): boolean {
+  const report = finished.report;
+  if (!report) return finished.outcome !== 'cancelled';
+  const pulled = (r: PullReport) => r.changes > 0 || r.downloaded > 0 || r.purged > 0 || r.messages > 0;
+  switch (report.kind) {
+    case 'import':
+      return report.report.imported > 0;
+    case 'pull':
+      return pulled(report.report);
+    case 'sync': {
+      const push = report.report.push;
+      // Conflicts and gone items change the items' state as the grid shows it.
+      return pulled(report.report.pull) || push.conflicts > 0 || push.gone > 0 || push.dead > 0;
+    }
+  }
+}
