@@ -13,7 +13,7 @@ export type Action =
   | { type: 'flag'; value: Flag }
   | { type: 'rating'; value: number }
   | { type: 'moderate'; value: Moderation }
-  | { type: 'favorite' }
+  | { type: 'favorite'; value?: boolean }
   | { type: 'move'; direction: Direction; extend: boolean }
   | { type: 'reorder'; delta: -1 | 1 }
   | { type: 'loupe' }
@@ -23,8 +23,11 @@ export type Action =
   | { type: 'help' }
   | { type: 'escape' };
 
+/** The actions that change items: from a key or the bulk bar. `favorite` without a value toggles. */
+export type Decision = Extract<Action, { type: 'flag' | 'rating' | 'moderate' | 'favorite' }>;
+
 /** Decisions are the actions that change an item (measured, auto-advanced). */
-export function isDecision(action: Action): boolean {
+export function isDecision(action: Action): action is Decision {
   return (
     action.type === 'flag' ||
     action.type === 'rating' ||
