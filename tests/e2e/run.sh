@@ -5,10 +5,15 @@
 # What it builds (the window must embed ui/dist, not load devUrl, so the
 # `custom-protocol` feature is on; without it tauri-build sets `cfg(dev)`):
 #   npm --prefix ui ci && npm --prefix ui run build
-#   cargo build -p klikt-cli -p klikt-desktop --features klikt-desktop/custom-protocol
+#   cargo build -p klikt-cli -p klikt-server -p klikt-desktop --features klikt-desktop/custom-protocol
 # (the same feature set as ./dev, so clippy, tests and this share one build).
 #
-# Needs: apt xvfb xauth webkit2gtk-driver dbus curl; Node 20+; cargo. Installs
+# It also runs the reference server (klikt-server) on a loopback port, seeded
+# with an event of corpus photos plus a guest upload whose caption is HTML,
+# and a Secret Service (gnome-keyring, unlocked) in the app's D-Bus session,
+# so the window can sign in for real.
+#
+# Needs: apt xvfb xauth webkit2gtk-driver dbus gnome-keyring curl; Node 20+; cargo. Installs
 # tauri-driver with `cargo install tauri-driver --locked` when it is missing.
 #
 # Usage: tests/e2e/run.sh
@@ -71,7 +76,7 @@ free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-for tool in Xvfb dbus-run-session WebKitWebDriver node npm cargo curl setsid; do
+for tool in Xvfb dbus-run-session gnome-keyring-daemon WebKitWebDriver node npm cargo curl setsid; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt: xvfb dbus webkit2gtk-driver; Node 20+)" >&2; exit 2; }
 done
 [ -d "$CORPUS/jpg/orientation" ] || { echo "no corpus at $CORPUS (set KLIKT_CORPUS)" >&2; exit 2; }
@@ -80,10 +85,11 @@ if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   log "building ui, klikt-cli and klikt-desktop (embedded frontend)"
   [ -d "$ROOT/ui/node_modules" ] || npm --prefix "$ROOT/ui" ci --no-audit --no-fund
   npm --prefix "$ROOT/ui" run build
-  (cd "$ROOT" && cargo build -p klikt-cli -p klikt-desktop --features klikt-desktop/custom-protocol)
+  (cd "$ROOT" && cargo build -p klikt-cli -p klikt-server -p klikt-desktop --features klikt-desktop/custom-protocol)
 fi
 APP=$TARGET_DIR/debug/klikt-desktop
 KLIKT=$TARGET_DIR/debug/klikt
+KLIKT_SERVER=$TARGET_DIR/debug/klikt-server
 
 if ! command -v tauri-driver >/dev/null; then
   log "installing tauri-driver"
@@ -112,7 +118,29 @@ if [ -f "$HEIC" ]; then
   fi
 fi
 
-log "starting Xvfb, a D-Bus session and tauri-driver"
+log "seeding and starting the reference server"
+SERVER_DATA=$WORK/server
+SERVER_EVENT_NAME="E2E Garden Party"
+SERVER_EMAIL=organizer@example.com
+SERVER_PASSWORD=correct-horse-e2e
+XSS_CAPTION='<img src=x onerror=alert(1)>'
+mkdir -p "$WORK/seed"
+cp "$CORPUS"/jpg/orientation/landscape_{1,2,3,5,6,8}.jpg "$WORK/seed/"
+SEEDED=$("$KLIKT_SERVER" seed --data "$SERVER_DATA" --email "$SERVER_EMAIL" --password "$SERVER_PASSWORD" \
+  --event "$SERVER_EVENT_NAME" --from "$WORK/seed" --moderation pre 2>"$WORK/seed.log")
+SERVER_EVENT=${SEEDED##* }
+"$KLIKT_SERVER" simulate upload --data "$SERVER_DATA" --event "$SERVER_EVENT" --uploader "Mallory" \
+  --caption "$XSS_CAPTION" "$CORPUS/jpg/orientation/portrait_1.jpg" >>"$WORK/seed.log"
+start server "$KLIKT_SERVER" serve --data "$SERVER_DATA" --listen 127.0.0.1:0
+SERVER_URL=""
+for _ in $(seq 100); do
+  SERVER_URL=$(sed -n 's/^listening on //p' "$WORK/server.log")
+  [ -n "$SERVER_URL" ] && break
+  sleep 0.1
+done
+[ -n "$SERVER_URL" ] || { echo "the reference server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+
+log "starting Xvfb, a D-Bus session with an unlocked keyring, and tauri-driver"
 exec {DISPLAY_FD}<> <(:)
 start xvfb Xvfb -displayfd "$DISPLAY_FD" -screen 0 1440x900x24 -nolisten tcp
 read -r -t 10 -u "$DISPLAY_FD" DISPLAY_NUM || { echo "Xvfb did not start" >&2; exit 1; }
@@ -123,7 +151,11 @@ start tauri-driver env \
   DISPLAY=":$DISPLAY_NUM" HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" \
   XDG_DATA_HOME="$WORK/home/.local/share" XDG_CACHE_HOME="$WORK/home/.cache" \
   KLIKT_LIBRARY="$LIB" \
-  dbus-run-session -- tauri-driver --port "$PORT" --native-port "$NATIVE_PORT" \
+  dbus-run-session -- bash -c '
+    # An empty line unlocks a new login keyring without a prompt.
+    printf "\n" | gnome-keyring-daemon --components=secrets --daemonize --unlock >/dev/null
+    exec "$@"' keyring-session \
+  tauri-driver --port "$PORT" --native-port "$NATIVE_PORT" \
   --native-driver "$(command -v WebKitWebDriver)"
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break
@@ -135,7 +167,11 @@ log "running the window tests"
 E2E_WEBDRIVER_URL="http://127.0.0.1:$PORT" E2E_APP="$APP" E2E_EVENT="$EVENT" \
   E2E_EXPECTED="$EXPECTED" E2E_NO_PREVIEW_EVENT="$NO_PREVIEW_EVENT" \
   E2E_OUT="$OUT" E2E_ARTIFACTS="$ARTIFACTS" \
-  node --test --test-reporter=spec "$ROOT"/tests/e2e/*.test.mjs &
+  E2E_KLIKT="$KLIKT" E2E_LIBRARY="$LIB" E2E_KLIKT_SERVER="$KLIKT_SERVER" \
+  E2E_SERVER_URL="$SERVER_URL" E2E_SERVER_DATA="$SERVER_DATA" E2E_SERVER_EVENT="$SERVER_EVENT" \
+  E2E_SERVER_EVENT_NAME="$SERVER_EVENT_NAME" E2E_EMAIL="$SERVER_EMAIL" E2E_PASSWORD="$SERVER_PASSWORD" \
+  E2E_XSS_CAPTION="$XSS_CAPTION" \
+  node --test --test-concurrency=1 --test-reporter=spec "$ROOT"/tests/e2e/*.test.mjs &
 NODE_PID=$!
 # `wait` (unlike a foreground command) lets a TERM/INT trap run at once.
 wait "$NODE_PID"

@@ -60,6 +60,36 @@ export class WebDriver {
     return this.session('POST', '/elements', { using: 'css selector', value: css });
   }
 
+  /** The first element matching `css`, or null. */
+  async find(css) {
+    const all = await this.findAll(css);
+    return all[0] ?? null;
+  }
+
+  /** Types `text` into an input as a user would (focus, key events, input events). */
+  async type(element, text) {
+    await this.session('POST', `/element/${element[ELEMENT]}/clear`, {});
+    return this.session('POST', `/element/${element[ELEMENT]}/value`, { text });
+  }
+
+  /**
+   * Presses keys on the focused element through the Actions API: real key
+   * events in order. Each entry is a key (`'p'`, `Keys.ArrowRight`) or a
+   * chord array (`[Keys.Control, 'z']`: modifiers held while the last key is pressed).
+   */
+  async press(...entries) {
+    const actions = [];
+    for (const entry of entries) {
+      const chord = Array.isArray(entry) ? entry : [entry];
+      for (const key of chord) actions.push({ type: 'keyDown', value: key });
+      for (const key of [...chord].reverse()) actions.push({ type: 'keyUp', value: key });
+    }
+    await this.session('POST', '/actions', {
+      actions: [{ type: 'key', id: 'keyboard', actions }],
+    });
+    return this.session('DELETE', '/actions');
+  }
+
   click(element) {
     return this.session('POST', `/element/${element[ELEMENT]}/click`, {});
   }
@@ -85,6 +115,20 @@ export class WebDriver {
     }
   }
 }
+
+/** WebDriver's codes for keys that are not characters. */
+export const Keys = {
+  Enter: '\uE007',
+  Escape: '\uE00C',
+  Space: ' ',
+  ArrowLeft: '\uE012',
+  ArrowUp: '\uE013',
+  ArrowRight: '\uE014',
+  ArrowDown: '\uE015',
+  Delete: '\uE017',
+  Control: '\uE009',
+  Shift: '\uE008',
+};
 
 /** Polls `probe` until it returns a truthy value; fails with `what` and the last value. */
 export async function waitFor(what, probe, { timeoutMs = 15000, intervalMs = 150 } = {}) {
