@@ -131,6 +131,7 @@ describe('start-up', () => {
 
     expect(all(root, 'welcome')).toHaveLength(0);
     expect(all(root, 'event-row').map((el) => el.dataset.eventName)).toEqual(['Wedding']);
+    expect(one(root, 'event-count').textContent).toBe('0');
     expect(one(root, 'library-view').dataset.eventId).toBe('1');
     await click(one(root, 'signin-open'));
     expect(all(root, 'signin-form')).toHaveLength(1);
@@ -237,7 +238,8 @@ describe('languages', () => {
   it('re-renders every string when the organizer switches to French', async () => {
     const root = await show(fakeApi({ account: ACCOUNT, events: [localEvent(1, 'Wedding', { media_count: 2 })] }));
     expect(one(root, 'import-folder').textContent?.trim()).toBe('Import photos…');
-    expect(one(root, 'event-count').textContent).toBe('2 items');
+    expect(one(root, 'event-row').textContent).toContain('2 items');
+    expect(one(root, 'event-title').textContent).toBe('Wedding');
 
     const select = one(root, 'language-select') as HTMLSelectElement;
     select.value = 'fr';
@@ -245,7 +247,8 @@ describe('languages', () => {
     await settle();
 
     expect(one(root, 'import-folder').textContent?.trim()).toBe('Importer des photos…');
-    expect(one(root, 'event-count').textContent).toBe('2 éléments');
+    expect(one(root, 'event-row').textContent).toContain('2 éléments');
+    expect(one(root, 'event-meta').textContent).toContain('créé le 12 mai 2026');
     expect(root.querySelector('#events-heading')?.textContent).toBe('Événements');
     expect(localStorage.getItem('klikt.locale')).toBe('fr');
     expect(document.documentElement.lang).toBe('fr');

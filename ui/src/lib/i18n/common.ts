@@ -33,7 +33,7 @@ export const fr: Translation<typeof en> = {
   'common.language': 'Langue',
   'common.language.en': 'English',
   'common.language.fr': 'Français',
-  'common.error_code': 'Code d’erreur :',
+  'common.error_code': 'Code d’erreur :',
   'common.empty': 'Vide',
   'common.photos': { one: '{count} photo', other: '{count} photos' },
   'common.videos': { one: '{count} vidéo', other: '{count} vidéos' },

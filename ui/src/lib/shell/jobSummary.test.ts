@@ -74,7 +74,7 @@ describe('jobSummary', () => {
         'The plan ended on the server: guests can no longer upload, and your local copy stays.',
       ],
     });
-    expect(jobSummary(done, 'fr').title).toBe('« Wedding » rapatrié');
+    expect(jobSummary(done, 'fr').title).toBe('«\u00a0Wedding\u00a0» rapatrié');
     expect(jobSummary(done, 'fr').lines[0]).toBe('12 nouveaux originaux téléchargés (36 Mo)');
   });
 
