@@ -78,6 +78,7 @@ describe('belongsToTarget', () => {
     expect(belongsToTarget('p', el('<input type="search">'))).toBe(true);
     expect(belongsToTarget('ArrowDown', el('<select></select>'))).toBe(true);
     expect(belongsToTarget('x', el('<textarea></textarea>'))).toBe(true);
+    expect(belongsToTarget('Escape', el('<select></select>'))).toBe(false);
   });
 
   it('leaves only Space and Enter to buttons and checkboxes', () => {

@@ -195,7 +195,9 @@ export function belongsToTarget(key: string, target: EventTarget | null): boolea
   if (!(target instanceof Element)) return false;
   if (target instanceof HTMLElement && target.isContentEditable) return true;
   const tag = target.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'TEXTAREA') return true;
+  // A list keeps its keys (arrows, type-ahead), but Esc leads back to the grid.
+  if (tag === 'SELECT') return key !== 'Escape';
   if (tag === 'INPUT') {
     const type = (target as HTMLInputElement).type;
     if (type === 'checkbox' || type === 'radio' || type === 'button') {
