@@ -28,7 +28,7 @@ use klikt_demo::DemoHost;
 use tauri::Manager;
 
 fn main() {
-    let library = library::Library::open_default();
+    let library = library::Library::open_from_args(std::env::args_os().skip(1));
     let demo = DemoHost::new();
     if let Ok(klikt) = library.get() {
         // A library signed in to the demo gets its server back at the same address.

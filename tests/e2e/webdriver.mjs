@@ -8,10 +8,10 @@ export const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriver {
   /** Starts the app under tauri-driver and returns a session on its window. */
-  static async start(serverUrl, application) {
+  static async start(serverUrl, application, args = []) {
     const driver = new WebDriver(serverUrl, null);
     const value = await driver.request('POST', '/session', {
-      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+      capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
     });
     driver.sessionId = value.sessionId;
     return driver;
