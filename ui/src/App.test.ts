@@ -137,6 +137,18 @@ describe('start-up', () => {
     expect(all(root, 'signin-form')).toHaveLength(1);
   });
 
+  it('reopens the event that was open when the window closed', async () => {
+    const events = [localEvent(2, 'Party'), localEvent(1, 'Wedding')];
+    let root = await show(fakeApi({ events }));
+    await click(all(root, 'event-row')[1]!);
+    unmount(app!);
+    app = null;
+    document.body.innerHTML = '';
+
+    root = await show(fakeApi({ events }));
+    expect(one(root, 'library-view').dataset.eventId).toBe('1');
+  });
+
   it('shows a library error in words', async () => {
     const fake = fakeApi({}, {
       events: () => Promise.reject({ code: 'library_too_new', message: 'This library was made by a newer Klikt; update Klikt.' }),

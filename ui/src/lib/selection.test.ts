@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { EventSummary } from './bindings/EventSummary';
-import { pickEvent, stepEvent } from './selection';
+import { pickEvent, rememberedEvent, rememberEvent, stepEvent } from './selection';
 
 const event = (id: number): EventSummary => ({
   id,
@@ -43,5 +43,34 @@ describe('stepEvent', () => {
   it('starts at the top when nothing is selected', () => {
     expect(stepEvent(events, null, 1)?.id).toBe(3);
     expect(stepEvent([], null, 1)).toBeNull();
+  });
+});
+
+describe('rememberEvent', () => {
+  const memory = () => {
+    const map = new Map<string, string>();
+    return {
+      getItem: (k: string) => map.get(k) ?? null,
+      setItem: (k: string, v: string) => void map.set(k, v),
+      removeItem: (k: string) => void map.delete(k),
+    };
+  };
+
+  it('brings back the event that was open', () => {
+    const storage = memory();
+    expect(rememberedEvent(storage)).toBeNull();
+    rememberEvent(7, storage);
+    expect(rememberedEvent(storage)).toBe(7);
+    rememberEvent(null, storage);
+    expect(rememberedEvent(storage)).toBeNull();
+  });
+
+  it('ignores what it did not write, and storage that fails', () => {
+    const storage = memory();
+    storage.setItem('klikt.lastEvent', 'Wedding');
+    expect(rememberedEvent(storage)).toBeNull();
+    const full = { setItem: () => { throw new Error('quota'); }, removeItem: () => {} };
+    expect(() => rememberEvent(3, full)).not.toThrow();
+    expect(rememberedEvent(null)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-/** Which event the window shows as the event list changes. */
+/** Which event the window shows as the event list changes, and across restarts. */
 
 import type { EventSummary } from './bindings/EventSummary';
 
@@ -24,4 +24,33 @@ export function stepEvent(
   if (index === -1) return events[0] ?? null;
   const next = Math.min(events.length - 1, Math.max(0, index + step));
   return events[next] ?? null;
+}
+
+const LAST_EVENT_KEY = 'klikt.lastEvent';
+
+/** The event that was open when the window last closed, if the webview kept it. */
+export function rememberedEvent(storage: Pick<Storage, 'getItem'> | null = safeStorage()): number | null {
+  const value = Number(storage?.getItem(LAST_EVENT_KEY) ?? Number.NaN);
+  return Number.isInteger(value) ? value : null;
+}
+
+/** Remembers the open event for the next start (nothing when storage is unavailable). */
+export function rememberEvent(
+  id: number | null,
+  storage: Pick<Storage, 'setItem' | 'removeItem'> | null = safeStorage(),
+): void {
+  try {
+    if (id === null) storage?.removeItem(LAST_EVENT_KEY);
+    else storage?.setItem(LAST_EVENT_KEY, String(id));
+  } catch {
+    // Private mode or a full quota: the next start opens the newest event.
+  }
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
 }
