@@ -396,6 +396,18 @@ describe('LibraryView', () => {
     expect(currentId()).toBe(1);
   });
 
+  it('leaves the benchmark its open, commit and key-to-visible measures', async () => {
+    performance.clearMeasures();
+    await open();
+    press('p');
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+
+    for (const name of ['klikt:open', 'klikt:commit', 'klikt:key-to-visible']) {
+      expect(performance.getEntriesByName(name, 'measure'), name).toHaveLength(1);
+    }
+  });
+
   it('shows a loading error in words with a retry', async () => {
     const fake = createFake();
     fake.fail('media', { code: 'library_locked', message: 'Another Klikt has the library open.' });

@@ -21,6 +21,13 @@ describe('keymap', () => {
     expect(actionFor({ key: '6' })).toBeNull();
   });
 
+  it('rates from the digit row of a French keyboard, where digits need Shift', () => {
+    expect(actionFor({ key: '&', code: 'Digit1' })).toEqual({ type: 'rating', value: 1 });
+    expect(actionFor({ key: 'à', code: 'Digit0' })).toEqual({ type: 'rating', value: 0 });
+    expect(actionFor({ key: '(', code: 'Digit5' })).toEqual({ type: 'rating', value: 5 });
+    expect(actionFor({ key: '-', code: 'Digit6' })).toBeNull();
+  });
+
   it('sends Delete and Backspace to the trash', () => {
     expect(actionFor({ key: 'Delete' })).toEqual({ type: 'moderate', value: 'delete' });
     expect(actionFor({ key: 'Backspace' })).toEqual({ type: 'moderate', value: 'delete' });

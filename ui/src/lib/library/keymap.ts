@@ -39,6 +39,8 @@ export function isDecision(action: Action): action is Decision {
 /** The part of a KeyboardEvent the keymap reads. */
 export interface KeyInput {
   key: string;
+  /** The physical key: digits are found by it on layouts where they need Shift (AZERTY). */
+  code?: string;
   ctrlKey?: boolean;
   metaKey?: boolean;
   altKey?: boolean;
@@ -58,6 +60,15 @@ export interface Binding {
 const command = (input: KeyInput) => Boolean(input.ctrlKey || input.metaKey);
 const plain = (input: KeyInput) => !command(input) && !input.altKey;
 const letter = (input: KeyInput, ch: string) => plain(input) && input.key.toLowerCase() === ch;
+
+/** 0–5 from the key, else from the digit row or keypad (French layouts type "à&é\"'(" there). */
+function digit(input: KeyInput): number | null {
+  if (/^[0-5]$/.test(input.key)) return Number(input.key);
+  const match = /^(?:Digit|Numpad)([0-5])$/.exec(input.code ?? '');
+  // Not when the key is a culling letter or another digit of its own.
+  if (match && !/^[a-z6-9]$/i.test(input.key)) return Number(match[1]);
+  return null;
+}
 
 const ARROWS: Record<string, Direction> = {
   ArrowLeft: 'left',
@@ -88,8 +99,8 @@ export const KEYMAP: readonly Binding[] = [
   {
     keys: ['0', '–', '5'],
     help: 'library.help.rating',
-    test: (i) => plain(i) && /^[0-5]$/.test(i.key),
-    action: (i) => ({ type: 'rating', value: Number(i.key) }),
+    test: (i) => plain(i) && digit(i) !== null,
+    action: (i) => ({ type: 'rating', value: digit(i) ?? 0 }),
   },
   {
     keys: ['A'],
