@@ -16,7 +16,7 @@ const key = (key: string, mods: Partial<KeyboardEvent> = {}, target: EventTarget
 describe('shellCommand', () => {
   it('maps Ctrl (or ⌘) shortcuts to shell commands', () => {
     expect(shellCommand(key('i', { ctrlKey: true }))).toBe('import-folder');
-    expect(shellCommand(key('I', { metaKey: true, shiftKey: true }))).toBe('import-files');
+    expect(shellCommand(key('o', { metaKey: true }))).toBe('import-files');
     expect(shellCommand(key('S', { ctrlKey: true, shiftKey: true }))).toBe('sync');
   });
 
@@ -25,6 +25,8 @@ describe('shellCommand', () => {
       expect(shellCommand(key(k)), k).toBeNull();
     }
     expect(shellCommand(key('s', { ctrlKey: true }))).toBeNull();
+    expect(shellCommand(key('I', { ctrlKey: true, shiftKey: true }))).toBeNull();
+    expect(shellCommand(key('z', { ctrlKey: true }))).toBeNull();
     expect(shellCommand(key('i', { ctrlKey: true, altKey: true }))).toBeNull();
   });
 

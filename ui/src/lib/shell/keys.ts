@@ -12,7 +12,9 @@ type Keys = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'al
 export function shellCommand(e: Keys): ShellCommand | null {
   if (!(e.ctrlKey || e.metaKey) || e.altKey || isTyping(e.target)) return null;
   const key = e.key.toLowerCase();
-  if (key === 'i') return e.shiftKey ? 'import-files' : 'import-folder';
+  if (key === 'i' && !e.shiftKey) return 'import-folder';
+  // Not Ctrl+Shift+I: debug builds open the web inspector with it.
+  if (key === 'o' && !e.shiftKey) return 'import-files';
   if (key === 's' && e.shiftKey) return 'sync';
   return null;
 }
