@@ -20,7 +20,7 @@ let view: ReturnType<typeof mount> | null = null;
 afterEach(() => {
   if (view) unmount(view);
   view = null;
-  document.body.innerHTML = '';
+  document.body.replaceChildren();
 });
 
 async function settle(rounds = 8) {

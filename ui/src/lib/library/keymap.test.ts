@@ -74,10 +74,12 @@ describe('keymap', () => {
 });
 
 describe('belongsToTarget', () => {
+  // `<tag type="…">` or `<tag tabindex="0">` as an element.
   const el = (html: string) => {
-    const host = document.createElement('div');
-    host.innerHTML = html;
-    return host.firstElementChild;
+    const [, tag = 'div', type] = /^<(\w+)(?: type="(\w+)")?/.exec(html) ?? [];
+    const element = document.createElement(tag);
+    if (type) element.setAttribute('type', type);
+    return element;
   };
 
   it('leaves every key to text fields and lists', () => {
