@@ -564,9 +564,12 @@ describe('import', () => {
 });
 
 describe('keyboard', () => {
+  /** Dispatches a key press; true when the shell took it (prevented its default). */
   const press = async (init: KeyboardEventInit, target: EventTarget = window) => {
-    target.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
+    const event = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });
+    target.dispatchEvent(event);
     await settle();
+    return event.defaultPrevented;
   };
 
   it('imports with Ctrl+I and leaves plain keys to the library', async () => {
@@ -574,12 +577,23 @@ describe('keyboard', () => {
     fake.picks.folder = '/photos/Wedding';
     const root = await show(fake);
 
-    await press({ key: 'p' });
-    await press({ key: 'ArrowRight' });
+    for (const key of ['p', 'x', 'ArrowRight', ' ', '3']) {
+      expect(await press({ key }), key).toBe(false);
+    }
+    expect(await press({ key: 'z', ctrlKey: true })).toBe(false);
     expect(all(root, 'import-name')).toHaveLength(0);
 
-    await press({ key: 'i', ctrlKey: true });
+    expect(await press({ key: 'i', ctrlKey: true })).toBe(true);
     expect(all(root, 'import-name')).toHaveLength(1);
+  });
+
+  it('syncs the open event with Ctrl+Shift+S', async () => {
+    const fake = fakeApi({ account: ACCOUNT, events: [localEvent(1, 'Wedding', { remote_id: 'r1' })] });
+    await show(fake);
+
+    await press({ key: 'S', ctrlKey: true, shiftKey: true });
+
+    expect(fake.called('startSync')).toEqual([[1]]);
   });
 
   it('ignores shortcuts typed in a field', async () => {
