@@ -169,7 +169,7 @@ describe('signing in and out', () => {
     const root = await show(fake);
     await click(one(root, 'signin-open'));
 
-    await type(one(root, 'signin-server'), 'https://klikt.example');
+    await type(one(root, 'signin-server'), 'klikt.example/');
     await type(one(root, 'signin-email'), 'organizer@example.com');
     await type(one(root, 'signin-password'), 'hunter2');
     await click(one(root, 'signin-submit'));
@@ -373,6 +373,7 @@ describe('sync panel', () => {
     await click(one(root, 'redecide'));
 
     expect(fake.called('moderate')).toEqual([[1, [12], 'approve']]);
+    expect(one(root, 'toast').textContent).toContain('“Approve” goes to the server with the next push');
     expect(fake.called('syncStatus').length).toBeGreaterThan(before);
   });
 
