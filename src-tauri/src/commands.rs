@@ -142,7 +142,7 @@ pub fn curate(
 }
 
 #[tauri::command(async)]
-pub fn undo(library: State<'_, Library>, event: String) -> Result<Option<LogEntry>> {
+pub fn undo(library: State<'_, Library>, event: String) -> Result<Vec<LogEntry>> {
     Ok(library.get()?.undo(&event)?)
 }
 

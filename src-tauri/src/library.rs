@@ -65,9 +65,19 @@ mod tests {
 
     #[test]
     fn the_library_flag_is_read_in_both_spellings_and_only_when_given() {
-        assert_eq!(library_arg(args(&["app", "--library", "/x"])), Some("/x".into()));
-        assert_eq!(library_arg(args(&["app", "--library=/y"])), Some("/y".into()));
+        assert_eq!(
+            library_arg(args(&["app", "--library", "/x"])),
+            Some("/x".into())
+        );
+        assert_eq!(
+            library_arg(args(&["app", "--library=/y"])),
+            Some("/y".into())
+        );
         assert_eq!(library_arg(args(&["app"])), None);
-        assert_eq!(library_arg(args(&["app", "--library"])), None, "a flag without a value");
+        assert_eq!(
+            library_arg(args(&["app", "--library"])),
+            None,
+            "a flag without a value"
+        );
     }
 }

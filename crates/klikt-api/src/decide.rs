@@ -138,6 +138,7 @@ impl Klikt {
     ) -> Result<DecisionReport, ApiError> {
         let now = now_iso();
         Ok(self.library.write(|tx| {
+            let mark = decisions::newest_id(tx)?;
             let event = events::find(tx, event)?;
             let link = events::link(tx, event.id)?;
             let (target, ids) = match selection {
@@ -196,6 +197,7 @@ impl Klikt {
                 report.changed += 1;
                 report.pending_sync += u64::from(synced);
             }
+            decisions::group_since(tx, mark)?;
             Ok(report)
         })?)
     }
@@ -226,6 +228,7 @@ impl Klikt {
         }
         let now = now_iso();
         Ok(self.library.write(|tx| {
+            let mark = decisions::newest_id(tx)?;
             let mut report = DecisionReport {
                 changed: 0,
                 unchanged: 0,
@@ -269,67 +272,31 @@ impl Klikt {
                 )?;
                 report.changed += 1;
             }
+            decisions::group_since(tx, mark)?;
             Ok(report)
         })?)
     }
 
-    /// Undoes the event's most recent decision not undone yet. Returns the
-    /// decision undone, or `None` when there is nothing to undo.
-    pub fn undo(&self, event: &str) -> Result<Option<LogEntry>, ApiError> {
+    /// Undoes the event's most recent decision not undone yet — all of it
+    /// when it was a bulk decision. Returns the decisions undone, newest
+    /// first; empty when there is nothing to undo.
+    pub fn undo(&self, event: &str) -> Result<Vec<LogEntry>, ApiError> {
         let now = now_iso();
         Ok(self.library.write(|tx| {
             let event = events::find(tx, event)?;
             let Some(last) = decisions::last_undoable(tx, event.id)? else {
-                return Ok(None);
+                return Ok(Vec::new());
             };
-            if last.target == "collection" {
-                crate::collections::undo(tx, &last, &now)?;
-                return Ok(Some(LogEntry::from(last)));
+            let group = match last.batch {
+                Some(batch) => decisions::undoable_in_batch(tx, event.id, batch)?,
+                None => vec![last],
+            };
+            let mark = decisions::newest_id(tx)?;
+            for decision in &group {
+                undo_one(tx, &event, decision, &now)?;
             }
-            let target = if last.target == "message" {
-                Target::Message
-            } else {
-                Target::Media
-            };
-            let Some(item) = Item::load(tx, target, last.item_id)? else {
-                return Err(LibraryError::Invalid(
-                    "the last decision was about an item the server has deleted since; it cannot be undone"
-                        .into(),
-                ));
-            };
-            match last.action.as_str() {
-                "flag" | "rating" | "favorite" => {
-                    let change = match last.action.as_str() {
-                        "flag" => Curation::Flag(last.before.parse()?),
-                        "rating" => Curation::Rating(last.before.parse().map_err(|_| {
-                            LibraryError::Invalid(format!("bad rating {:?} in the log", last.before))
-                        })?),
-                        _ => Curation::Favorite(last.before == "true"),
-                    };
-                    apply_curation(tx, item.id, change)?;
-                    decisions::insert(
-                        tx,
-                        &decisions::NewDecision {
-                            event_id: event.id,
-                            target: "media",
-                            item_id: item.id,
-                            remote_id: item.remote_id.as_deref(),
-                            action: &last.action,
-                            before: &last.after,
-                            after: &last.before,
-                            decided_at: &now,
-                            undoes: Some(last.id),
-                            sync_state: "local",
-                        },
-                    )?;
-                }
-                _ => {
-                    let link = events::link(tx, event.id)?;
-                    let back: Status = last.before.parse()?;
-                    record_status(tx, link.as_ref(), &item, "undo", back, Some(last.id), &now)?;
-                }
-            }
-            Ok(Some(LogEntry::from(last)))
+            decisions::group_since(tx, mark)?;
+            Ok(group.into_iter().map(LogEntry::from).collect())
         })?)
     }
 
@@ -362,6 +329,63 @@ impl Klikt {
                 .collect())
         })?)
     }
+}
+
+/// Reverses one decision of `event` (writing the undo's own log entry).
+fn undo_one(
+    tx: &Transaction<'_>,
+    event: &events::EventRow,
+    last: &decisions::Decision,
+    now: &str,
+) -> Result<(), LibraryError> {
+    if last.target == "collection" {
+        crate::collections::undo(tx, last, now)?;
+        return Ok(());
+    }
+    let target = if last.target == "message" {
+        Target::Message
+    } else {
+        Target::Media
+    };
+    let Some(item) = Item::load(tx, target, last.item_id)? else {
+        return Err(LibraryError::Invalid(
+            "the last decision was about an item the server has deleted since; it cannot be undone"
+                .into(),
+        ));
+    };
+    match last.action.as_str() {
+        "flag" | "rating" | "favorite" => {
+            let change = match last.action.as_str() {
+                "flag" => Curation::Flag(last.before.parse()?),
+                "rating" => Curation::Rating(last.before.parse().map_err(|_| {
+                    LibraryError::Invalid(format!("bad rating {:?} in the log", last.before))
+                })?),
+                _ => Curation::Favorite(last.before == "true"),
+            };
+            apply_curation(tx, item.id, change)?;
+            decisions::insert(
+                tx,
+                &decisions::NewDecision {
+                    event_id: event.id,
+                    target: "media",
+                    item_id: item.id,
+                    remote_id: item.remote_id.as_deref(),
+                    action: &last.action,
+                    before: &last.after,
+                    after: &last.before,
+                    decided_at: now,
+                    undoes: Some(last.id),
+                    sync_state: "local",
+                },
+            )?;
+        }
+        _ => {
+            let link = events::link(tx, event.id)?;
+            let back: Status = last.before.parse()?;
+            record_status(tx, link.as_ref(), &item, "undo", back, Some(last.id), now)?;
+        }
+    }
+    Ok(())
 }
 
 fn apply_curation(tx: &Transaction<'_>, id: i64, change: Curation) -> Result<(), LibraryError> {

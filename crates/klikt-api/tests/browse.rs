@@ -264,3 +264,42 @@ fn a_pull_job_for_a_local_event_fails_with_its_reason() {
     let error = finished.error.expect("an error");
     assert!(!error.message.is_empty(), "{error:?}");
 }
+
+#[test]
+fn undo_reverses_a_whole_bulk_decision_then_the_one_before() {
+    let (_dir, klikt) = library();
+    let all = ids(&klikt, MediaQuery::default());
+    klikt.curate(all[0], Curation::Rating(5)).expect("alone");
+    klikt
+        .moderate(
+            "Browse",
+            &Selection::Ids(all[1..6].to_vec()),
+            Moderation::Hide,
+        )
+        .expect("bulk hide");
+    klikt
+        .curate_many(&all[6..9], Curation::Flag(Flag::Picked))
+        .expect("bulk pick");
+
+    let undone = klikt.undo("Browse").expect("undo the picks");
+    assert_eq!(undone.len(), 3, "the three picks at once");
+    let hidden = MediaQuery {
+        status: Some(Status::Hidden),
+        ..MediaQuery::default()
+    };
+    assert_eq!(ids(&klikt, hidden.clone()).len(), 5, "the hides stay");
+    let picked = MediaQuery {
+        flag: Some(Flag::Picked),
+        ..MediaQuery::default()
+    };
+    assert!(ids(&klikt, picked).is_empty());
+
+    let undone = klikt.undo("Browse").expect("undo the hides");
+    assert_eq!(undone.len(), 5);
+    assert!(ids(&klikt, hidden).is_empty());
+
+    let undone = klikt.undo("Browse").expect("undo the rating");
+    assert_eq!(undone.len(), 1, "a decision made alone is undone alone");
+    assert_eq!(klikt.media_item(all[0]).expect("item").rating, 0);
+    assert!(klikt.undo("Browse").expect("nothing left").is_empty());
+}

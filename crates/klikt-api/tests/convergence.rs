@@ -576,7 +576,12 @@ impl<'r> World<'r> {
                     && self.klikt().media_item(e.item_id).is_ok()
             })
             .cloned();
-        match self.klikt().undo(self.ev()) {
+        // Every decision here is about one item, so an undo reverses one.
+        match self
+            .klikt()
+            .undo(self.ev())
+            .map(|undone| undone.into_iter().next())
+        {
             Ok(None) => {
                 self.trace.push(format!("{step}: undo (nothing)"));
                 prop_assert!(

@@ -485,23 +485,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let on = state == "on";
             output::decision_summary(&klikt.curate(media_id, Curation::Favorite(on))?);
         }
-        Command::Undo { event } => match klikt.undo(&event)? {
-            Some(undone) => {
-                let what = match undone.target.as_str() {
+        Command::Undo { event } => {
+            let undone = klikt.undo(&event)?;
+            for entry in &undone {
+                let what = match entry.target.as_str() {
                     "collection" => "collection",
                     "message" => "guest message",
                     _ => "media item",
                 };
                 eprintln!(
                     "Undid {} of {what} {} ({} → {}).",
-                    undone.action,
-                    undone.item_id,
-                    output::printable(&undone.before),
-                    output::printable(&undone.after)
+                    entry.action,
+                    entry.item_id,
+                    output::printable(&entry.before),
+                    output::printable(&entry.after)
                 )
             }
-            None => eprintln!("Nothing to undo."),
-        },
+            if undone.is_empty() {
+                eprintln!("Nothing to undo.");
+            }
+        }
         Command::Log { event, limit, json } => {
             let log = klikt.decision_log(&event, limit)?;
             if json {

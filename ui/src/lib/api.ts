@@ -68,8 +68,11 @@ export interface KliktApi {
   moderate(event: EventKey, ids: number[], action: Moderation): Promise<DecisionReport>;
   moderateMessages(event: EventKey, ids: number[], action: Moderation): Promise<DecisionReport>;
   curate(ids: number[], change: Curation): Promise<DecisionReport>;
-  /** Undoes the event's last decision; null when there is nothing to undo. */
-  undo(event: EventKey): Promise<LogEntry | null>;
+  /**
+   * Undoes the event's last decision — all of it when it was a bulk one.
+   * Returns the decisions undone, newest first; empty when there was nothing.
+   */
+  undo(event: EventKey): Promise<LogEntry[]>;
   decisionLog(event: EventKey, limit: number): Promise<LogEntry[]>;
 
   // Collections

@@ -23,6 +23,8 @@ pub struct Decision {
     /// `local`, `pending`, `synced`, `conflict`, `gone`, `dead`, `superseded`.
     pub sync_state: String,
     pub synced_at: Option<String>,
+    /// The first decision of the bulk decision this one is part of.
+    pub batch: Option<i64>,
 }
 
 /// A decision to record (its id is assigned on insert).
@@ -41,7 +43,7 @@ pub struct NewDecision<'a> {
 }
 
 const COLUMNS: &str = "id, event_id, target, item_id, remote_id, action, before, after, \
-    decided_at, undoes, sync_state, synced_at";
+    decided_at, undoes, sync_state, synced_at, batch";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Decision> {
     Ok(Decision {
@@ -57,6 +59,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Decision> {
         undoes: row.get(9)?,
         sync_state: row.get(10)?,
         synced_at: row.get(11)?,
+        batch: row.get(12)?,
     })
 }
 
@@ -101,21 +104,55 @@ pub fn list(conn: &Connection, event_id: i64, limit: i64) -> Result<Vec<Decision
 /// The most recent decision of the event that can be undone: not an undo
 /// itself, not undone yet, one that took effect (the server did not refuse
 /// it as a conflict or find the item gone), about an item still here.
+/// What makes a decision undoable: not an undo itself, not refused by the
+/// server, not undone yet, and about an item that still exists.
+const UNDOABLE: &str = "d.undoes IS NULL
+    AND d.sync_state NOT IN ('conflict', 'gone')
+    AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id)
+    AND CASE d.target
+        WHEN 'media' THEN EXISTS (SELECT 1 FROM media m WHERE m.id = d.item_id)
+        WHEN 'message' THEN EXISTS (SELECT 1 FROM messages g WHERE g.id = d.item_id)
+        ELSE 1 END";
+
 pub fn last_undoable(conn: &Connection, event_id: i64) -> Result<Option<Decision>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM decisions d
-             WHERE d.event_id = ?1 AND d.undoes IS NULL
-               AND d.sync_state NOT IN ('conflict', 'gone')
-               AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id)
-               AND CASE d.target
-                   WHEN 'media' THEN EXISTS (SELECT 1 FROM media m WHERE m.id = d.item_id)
-                   WHEN 'message' THEN EXISTS (SELECT 1 FROM messages g WHERE g.id = d.item_id)
-                   ELSE 1 END
+             WHERE d.event_id = ?1 AND {UNDOABLE}
              ORDER BY d.id DESC LIMIT 1"
         ))?
         .query_row([event_id], from_row)
         .optional()?)
+}
+
+/// The undoable decisions of bulk decision `batch`, newest first.
+pub fn undoable_in_batch(conn: &Connection, event_id: i64, batch: i64) -> Result<Vec<Decision>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM decisions d
+         WHERE d.event_id = ?1 AND d.batch = ?2 AND {UNDOABLE}
+         ORDER BY d.id DESC"
+    ))?;
+    let rows = stmt.query_map([event_id, batch], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest decision id (0 for none): the mark before a bulk decision.
+pub fn newest_id(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM decisions")?
+        .query_row([], |row| row.get(0))?)
+}
+
+/// Makes the decisions written after `mark` one bulk decision, when there
+/// are several (the caller's transaction is the only writer, so they are
+/// exactly this command's decisions).
+pub fn group_since(conn: &Connection, mark: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE decisions SET batch = (SELECT min(id) FROM decisions WHERE id > ?1)
+         WHERE id > ?1 AND (SELECT count(*) FROM decisions WHERE id > ?1) > 1",
+    )?
+    .execute([mark])?;
+    Ok(())
 }
 
 /// Marks the pending decisions of an item as replaced by a newer one

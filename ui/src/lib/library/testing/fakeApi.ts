@@ -109,7 +109,9 @@ export function createFake(options: FakeOptions = {}): Fake {
   const collections = new Map<number, { summary: CollectionSummary; ids: number[] }>();
   // What a restore from the trash goes back to.
   const trashedFrom = new Map<number, Status>();
-  const log: { entry: LogEntry; undo: () => void }[] = [];
+  // `command` groups the entries of one call: undo reverses a bulk decision whole.
+  const log: { entry: LogEntry; undo: () => void; command: number }[] = [];
+  let currentCommand = 0;
   const calls: Call[] = [];
   const failures = new Map<string, IpcError>();
   const delay: Fake['delay'] = {};
@@ -118,6 +120,7 @@ export function createFake(options: FakeOptions = {}): Fake {
 
   const record = async <T>(command: keyof KliktApi, args: unknown[], run: () => T): Promise<T> => {
     calls.push({ command, args });
+    currentCommand += 1;
     const wait = delay[command]?.(...args) ?? 0;
     await new Promise((resolve) => setTimeout(resolve, wait));
     const failure = failures.get(command);
@@ -144,7 +147,7 @@ export function createFake(options: FakeOptions = {}): Fake {
       sync_state: 'local',
       synced_at: null,
     };
-    log.push({ entry, undo });
+    log.push({ entry, undo, command: currentCommand });
   };
 
   const select = (query: MediaQuery = {}): MediaItem[] => {
@@ -280,10 +283,15 @@ export function createFake(options: FakeOptions = {}): Fake {
       }),
     undo: (event) =>
       record('undo', [event], () => {
-        const last = log.pop();
-        if (!last) return null;
-        last.undo();
-        return last.entry;
+        const undone: LogEntry[] = [];
+        const group = log.at(-1)?.command;
+        while (log.length > 0 && log.at(-1)?.command === group) {
+          const last = log.pop();
+          if (!last) break;
+          last.undo();
+          undone.push(last.entry);
+        }
+        return undone;
       }),
     decisionLog: (event, limit) =>
       record('decisionLog', [event, limit], () => log.slice(-limit).map((l) => l.entry)),

@@ -154,7 +154,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     })),
     moderateMessages: unsupported('moderateMessages'),
     curate: unsupported('curate'),
-    undo: log('undo', async () => null),
+    undo: log('undo', async () => []),
     decisionLog: log('decisionLog', async () => []),
     collections: log('collections', async () => []),
     createCollection: unsupported('createCollection'),
