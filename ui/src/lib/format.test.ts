@@ -84,6 +84,9 @@ describe('formatRelative', () => {
     expect(formatRelative(at(-3 * 3_600_000), now, 'en')).toBe('3 hours ago');
     expect(formatRelative(at(-5 * 60_000), now, 'fr')).toBe('il y a 5 minutes');
     expect(formatRelative(at(10_000), now, 'en')).toBe('now');
+    expect(formatRelative(at(59 * 86_400_000), now, 'en')).toBe('in 59 days');
+    expect(formatRelative(at(90 * 86_400_000), now, 'en')).toBe('in 3 months');
+    expect(formatRelative(at(-800 * 86_400_000), now, 'fr')).toBe('il y a 2 ans');
   });
 });
 

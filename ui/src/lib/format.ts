@@ -93,7 +93,7 @@ const DAY = 24 * HOUR;
 
 /**
  * "in 5 days", "3 hours ago", "tomorrow": the gap between `then` and `now`
- * in its largest whole unit (days from a day on, then hours, then minutes).
+ * in its largest whole unit (years, months from 60 days on, days, hours, minutes).
  */
 export function formatRelative(then: Date, now: Date, lang: Locale = locale()): string {
   const diff = then.getTime() - now.getTime();
@@ -101,6 +101,9 @@ export function formatRelative(then: Date, now: Date, lang: Locale = locale()): 
   const rtf = new Intl.RelativeTimeFormat(intlTag(lang), { numeric: 'auto' });
   // Round toward zero so "in 5 days" means at least five whole days.
   const whole = (unit: number) => Math.trunc(diff / unit);
+  // Far-off dates read better in months or years than in hundreds of days.
+  if (abs >= 365 * DAY) return rtf.format(whole(365 * DAY), 'year');
+  if (abs >= 60 * DAY) return rtf.format(whole(30 * DAY), 'month');
   if (abs >= DAY) return rtf.format(whole(DAY), 'day');
   if (abs >= HOUR) return rtf.format(whole(HOUR), 'hour');
   if (abs >= MINUTE) return rtf.format(whole(MINUTE), 'minute');
