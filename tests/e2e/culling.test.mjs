@@ -166,6 +166,7 @@ describe('culling a pulled event with the keyboard', () => {
     const stored = localItems().find((i) => i.id === first.id);
     assert.equal(stored.status, 'approved');
     assert.equal(stored.flag, 'picked');
+    await driver.screenshot(join(OUT, 'library.png'));
   });
 
   check('deletes an item to the trash and brings it back with Ctrl+Z', async () => {

@@ -44,8 +44,10 @@ describe('the demo event on a first run', () => {
       const count = await waitFor(
         'the demo photos in the grid',
         async () => {
+          // Loaded and decoded, not just in the DOM.
           const n = await driver.execute(
-            `return document.querySelectorAll('[data-testid="tile"] img[data-testid="thumb"]').length;`,
+            `return [...document.querySelectorAll('[data-testid="tile"] img[data-testid="thumb"]')]
+               .filter((img) => img.complete && img.naturalWidth > 0).length;`,
           );
           return n >= 12 ? n : null;
         },
