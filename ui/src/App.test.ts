@@ -137,6 +137,17 @@ describe('start-up', () => {
     expect(all(root, 'signin-form')).toHaveLength(1);
   });
 
+  it('tells a signed-in organizer with an empty library how to fill it', async () => {
+    const fake = fakeApi({ account: ACCOUNT });
+    fake.picks.folder = '/photos/Party';
+    const root = await show(fake);
+
+    expect(one(root, 'empty-state').textContent).toContain('Your library is empty');
+    expect(one(root, 'event-list-empty').textContent).toBe('No events yet.');
+    await click(one(root, 'empty-state').querySelector('button')!);
+    expect((one(root, 'import-name') as HTMLInputElement).value).toBe('Party');
+  });
+
   it('reopens the event that was open when the window closed', async () => {
     const events = [localEvent(2, 'Party'), localEvent(1, 'Wedding')];
     let root = await show(fakeApi({ events }));
