@@ -220,6 +220,8 @@ describe('signing in and out', () => {
 
     expect(fake.called('logout')).toHaveLength(1);
     expect(all(root, 'account-menu')).toHaveLength(0);
+    await click(one(root, 'signin-open'));
+    expect((one(root, 'signin-server') as HTMLInputElement).value).toBe('https://klikt.example');
     expect(all(root, 'signin-open')).toHaveLength(1);
     expect(all(root, 'event-row')).toHaveLength(1);
   });
@@ -413,6 +415,16 @@ describe('sync panel', () => {
     await settle();
     await click(one(root, 'sync-button'));
     expect(fake.called('startSync')).toEqual([[1]]);
+  });
+
+  it('offers no pull or push for an event the server no longer has', async () => {
+    const root = await show(
+      fakeApi({ account: ACCOUNT, events: [localEvent(1, 'Old party', { remote_id: 'r1', server_state: 'gone' })] }),
+    );
+
+    expect(one(root, 'sync-panel').textContent).toContain('The server no longer has this event');
+    expect(all(root, 'pull-button')).toHaveLength(0);
+    expect(all(root, 'push-button')).toHaveLength(0);
   });
 
   it('offers nothing to sync for an event only on this computer', async () => {
