@@ -1,5 +1,5 @@
 /**
- * Short-lived messages at the bottom of the window: a job's outcome, a
+ * Short-lived messages under the event list: a job's outcome, a
  * push's summary, an error that has no better place. Successes fade after
  * a while; failures stay until closed, so none is missed.
  */
