@@ -5,7 +5,9 @@
  *
  * A job can report progress, or even finish, before the command that
  * started it has returned its id; so progress for an unknown id creates
- * the entry, and a job tracked after it finished is handled at once.
+ * the entry, and the end of a job nobody tracked yet waits while a start
+ * command is still out (`begin`…`track`/`abandon`). A job no start command
+ * here accounts for (the page was reloaded mid-job) ends like any other.
  */
 
 import type { JobFinished } from '../bindings/JobFinished';
@@ -42,17 +44,33 @@ export class Jobs {
   /** Finished jobs whose start had not been tracked yet (a very quick job). */
   private early = new Map<number, JobFinished>();
   private intents = new Map<number, JobIntent>();
+  /** Start commands sent whose job id has not come back yet. */
+  private starting = 0;
 
   constructor(private readonly onFinish: FinishHandler) {}
 
+  /** Call before sending a start command; then `track` its id, or `abandon` if it failed. */
+  begin(): void {
+    this.starting += 1;
+  }
+
+  /** The start command failed: no job id will come. */
+  abandon(): void {
+    this.starting = Math.max(0, this.starting - 1);
+    this.flushUnclaimed();
+  }
+
   /** Records a job this window started, from the id its start command returned. */
   track(id: number, intent: JobIntent): void {
+    this.starting = Math.max(0, this.starting - 1);
     const finished = this.early.get(id);
     if (finished) {
       this.early.delete(id);
       this.onFinish(finished, intent);
+      this.flushUnclaimed();
       return;
     }
+    this.flushUnclaimed();
     this.intents.set(id, intent);
     const existing = this.running.find((job) => job.id === id);
     if (existing) {
@@ -88,9 +106,20 @@ export class Jobs {
     if (intent) {
       this.intents.delete(f.job);
       this.onFinish(f, intent);
-    } else {
-      // Its start command has not returned yet: `track` will handle it.
+    } else if (this.starting > 0) {
+      // Its start command may not have returned yet: `track` will handle it.
       this.early.set(f.job, f);
+    } else {
+      this.onFinish(f, { kind: f.kind, label: '' });
+    }
+  }
+
+  /** Once no start command is out, ends kept for one belong to nobody here: end them. */
+  private flushUnclaimed(): void {
+    if (this.starting > 0) return;
+    for (const [id, f] of this.early) {
+      this.early.delete(id);
+      this.onFinish(f, { kind: f.kind, label: '' });
     }
   }
 

@@ -33,6 +33,7 @@ function jobs() {
 describe('Jobs', () => {
   it('follows a tracked job from start to end', () => {
     const { jobs: j, ended } = jobs();
+    j.begin();
     j.track(1, { kind: 'pull', label: 'Wedding', eventId: 4 });
     j.progress(progress(1, 3));
 
@@ -48,6 +49,7 @@ describe('Jobs', () => {
 
   it('shows progress that arrives before the start command returned', () => {
     const { jobs: j } = jobs();
+    j.begin();
     j.progress(progress(2, 1));
     j.track(2, { kind: 'pull', label: 'Party', remoteId: 'r2' });
 
@@ -58,6 +60,7 @@ describe('Jobs', () => {
 
   it('ends a job once, even when it ended before its start command returned', () => {
     const { jobs: j, ended } = jobs();
+    j.begin();
     j.progress(progress(3, 1));
     j.finished(end(3));
     expect(ended).toEqual([]);
@@ -65,5 +68,22 @@ describe('Jobs', () => {
     j.track(3, { kind: 'pull', label: 'Quick', openWhenDone: true });
     expect(j.running).toHaveLength(0);
     expect(ended).toEqual([[3, { kind: 'pull', label: 'Quick', openWhenDone: true }]]);
+  });
+
+  it('ends a job no start command here accounts for, as soon as none is out', () => {
+    const { jobs: j, ended } = jobs();
+    j.progress(progress(5, 1));
+    j.finished(end(5));
+    expect(j.running).toHaveLength(0);
+    expect(ended).toEqual([[5, { kind: 'pull', label: '' }]]);
+
+    j.begin();
+    j.finished(end(6));
+    expect(ended).toHaveLength(1);
+    j.abandon();
+    expect(ended).toEqual([
+      [5, { kind: 'pull', label: '' }],
+      [6, { kind: 'pull', label: '' }],
+    ]);
   });
 });
