@@ -194,6 +194,28 @@ describe('signing in and out', () => {
     expect(all(root, 'remote-event-row').map((el) => el.dataset.remoteId)).toEqual(['r2']);
   });
 
+  it('opens the library at once when the server is slow to answer', async () => {
+    const fake = fakeApi(
+      { account: ACCOUNT, events: [localEvent(1, 'Wedding')] },
+      { remoteEvents: () => new Promise(() => {}) },
+    );
+    const root = await show(fake);
+
+    expect(all(root, 'event-row')).toHaveLength(1);
+    expect(one(root, 'library-view').dataset.eventId).toBe('1');
+  });
+
+  it('says when the server’s events cannot be listed, and keeps the local ones', async () => {
+    const fake = fakeApi(
+      { account: ACCOUNT, events: [localEvent(1, 'Wedding')] },
+      { remoteEvents: () => Promise.reject({ code: 'remote', message: 'The server did not answer.' }) },
+    );
+    const root = await show(fake);
+
+    expect(one(root, 'remote-error').textContent).toContain('The server did not answer.');
+    expect(all(root, 'event-row')).toHaveLength(1);
+  });
+
   it('shows a refused sign-in in words', async () => {
     const fake = fakeApi({}, {
       login: () => Promise.reject({ code: 'remote', message: 'Wrong email or password.' }),
