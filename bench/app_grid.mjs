@@ -26,6 +26,7 @@ try {
   const measures = (name) =>
     driver.execute(`return performance.getEntriesByName(arguments[0], 'measure').map((m) => m.duration);`, name);
 
+  const opens = [];
   for (let i = 0; i < OPENS; i++) {
     await driver.click(await waitFor('small event row', () => driver.find(row(other))));
     await new Promise((r) => setTimeout(r, 300));
@@ -34,6 +35,8 @@ try {
     await waitFor('the grid painted', async () => (await measures('klikt:open')).length > before, {
       timeoutMs: 30000,
     });
+    // Only the big event's opens (the small one's are measured too).
+    opens.push((await measures('klikt:open')).at(-1));
     await new Promise((r) => setTimeout(r, 300));
   }
   await driver.screenshot(join(OUT, 'grid.png'));
@@ -46,7 +49,7 @@ try {
   await new Promise((r) => setTimeout(r, 500));
 
   const results = {
-    open: await measures('klikt:open'),
+    open: opens,
     commit: await measures('klikt:commit'),
     keyToVisible: await measures('klikt:key-to-visible'),
   };
@@ -63,7 +66,7 @@ try {
       ? `| ${name} | ${target} | ${s.n} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.max)} |`
       : `| ${name} | ${target} | 0 | – | – | – |`;
   };
-  console.log(`Window benchmark, ${process.env.BENCH_N} items\n`);
+  console.log(`Window benchmark, ${process.env.BENCH_N} items, ${process.env.BENCH_PROFILE} build\n`);
   console.log('| measure | target | samples | p50 | p95 | max |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   console.log(line('open → grid painted', '≤ 300 ms', results.open));

@@ -10,8 +10,8 @@
 #   bench/app_grid.sh [N]          (default 10000 items)
 #   OPENS=10 KEYS=300              how many opens and key presses to time
 #
-# Uses the debug build the tests use (dependencies, SQLite included, are
-# optimized in it; see Cargo.toml), under Xvfb with tauri-driver.
+# Uses the release build of the app (PROFILE=debug for the build the tests
+# use), under Xvfb with tauri-driver.
 # Output: bench/out/app/{report.md,marks.json,grid.png}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,12 @@ cleanup() {
 trap cleanup EXIT
 
 npm --prefix ui run build >/dev/null
-cargo build -p klikt-desktop --features klikt-desktop/custom-protocol
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = release ]; then
+  cargo build --release -p klikt-desktop --features klikt-desktop/custom-protocol
+else
+  cargo build -p klikt-desktop --features klikt-desktop/custom-protocol
+fi
 cargo build --release -p klikt-api --example synth_library
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 
@@ -52,6 +57,6 @@ setsid env DISPLAY=":$DISPLAY_NUM" HOME="$WORK/home" XDG_DATA_HOME="$WORK/home/.
 PIDS+=("$!")
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
 
-BENCH_WEBDRIVER_URL="http://127.0.0.1:$PORT" BENCH_APP="$ROOT/target/debug/klikt-desktop" \
+BENCH_WEBDRIVER_URL="http://127.0.0.1:$PORT" BENCH_APP="$ROOT/target/$PROFILE/klikt-desktop" \
   BENCH_EVENT_ID="$EVENT_ID" BENCH_N="$N" BENCH_OUT="$OUT" \
-  node bench/app_grid.mjs | tee "$OUT/report.md"
+  BENCH_PROFILE="$PROFILE" node bench/app_grid.mjs | tee "$OUT/report.md"

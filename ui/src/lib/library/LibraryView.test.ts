@@ -104,7 +104,8 @@ describe('LibraryView', () => {
     expect(calls(fake, 'curate')).toEqual([[[1], { kind: 'flag', value: 'picked' }]]);
     expect(tile(1).dataset.flag).toBe('picked');
     expect(fake.items.get(1)?.flag).toBe('picked');
-    expect(onChanged).toHaveBeenCalled();
+    // The shell hears of it once the tile has been painted.
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalled());
   });
 
   it('rates, favorites, approves, hides and trashes from the keyboard', async () => {

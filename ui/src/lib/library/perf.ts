@@ -14,12 +14,27 @@ export const KEEP = 500;
 const perf = (): Performance | null =>
   typeof performance !== 'undefined' && typeof performance.mark === 'function' ? performance : null;
 
-/** Resolves after Svelte has updated the DOM and the browser has painted a frame. */
+/**
+ * Resolves after Svelte has updated the DOM and the browser has rendered the
+ * frame that shows it: a requestAnimationFrame callback runs just before the
+ * frame's style, layout and paint, and a message posted from it is handled
+ * once that rendering is done (a task, after the frame).
+ */
 export async function painted(): Promise<void> {
   await tick();
   await new Promise<void>((resolve) => {
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => resolve());
-    else setTimeout(resolve, 0);
+    if (typeof requestAnimationFrame !== 'function' || typeof MessageChannel !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
   });
 }
 
