@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "remove_from_collection",
     "move_in_collection",
     "sync_status",
+    "keep_server_state",
     "push",
     "start_pull",
     "start_sync",

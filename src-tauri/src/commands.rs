@@ -238,6 +238,17 @@ pub fn sync_status(library: State<'_, Library>, event: String) -> Result<SyncSta
     Ok(library.get()?.sync_status(&event)?)
 }
 
+/// "Keep the server's": settles an item's conflict without a new decision.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn keep_server_state(
+    library: State<'_, Library>,
+    event: String,
+    target: String,
+    item_id: i64,
+) -> Result<u64> {
+    Ok(library.get()?.keep_server_state(&event, &target, item_id)?)
+}
+
 #[tauri::command]
 pub async fn push(library: State<'_, Library>, event: String) -> Result<PushReport> {
     Ok(library.get()?.push(&event).await?)

@@ -77,6 +77,7 @@ fn main() {
             commands::remove_from_collection,
             commands::move_in_collection,
             commands::sync_status,
+            commands::keep_server_state,
             commands::push,
             commands::start_pull,
             commands::start_sync,

@@ -377,7 +377,7 @@ describe('sync panel', () => {
           pending: 4,
           last_pulled_at: new Date(Date.now() - 5 * 60_000).toISOString(),
           conflicts: [
-            { item_id: 12, remote_id: 'm12', wanted: 'approve', server_status: 'hidden', recorded_at: '2026-05-12T10:00:00Z' },
+            { target: 'media', item_id: 12, remote_id: 'm12', wanted: 'approve', server_status: 'hidden', recorded_at: '2026-05-12T10:00:00Z' },
           ],
           dead: [
             {
@@ -409,6 +409,23 @@ describe('sync panel', () => {
 
     expect(fake.called('moderate')).toEqual([[1, [12], 'approve']]);
     expect(one(root, 'toast').textContent).toContain('“Approve” goes to the server with the next push');
+    expect(fake.called('syncStatus').length).toBeGreaterThan(before);
+  });
+
+  it("keeps the server's state for a conflict without deciding again", async () => {
+    const fake = linked();
+    const kept: unknown[][] = [];
+    fake.api.keepServerState = async (...args) => {
+      kept.push(args);
+      return 1;
+    };
+    const root = await show(fake);
+    const before = fake.called('syncStatus').length;
+
+    await click(one(root, 'keep-server'));
+
+    expect(kept).toEqual([[1, 'media', 12]]);
+    expect(fake.called('moderate')).toEqual([]);
     expect(fake.called('syncStatus').length).toBeGreaterThan(before);
   });
 

@@ -293,6 +293,8 @@ pub struct OutboxItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ConflictItem {
+    /// `media` or `message`.
+    pub target: String,
     pub item_id: i64,
     pub remote_id: String,
     /// The action the organizer wanted.
@@ -357,6 +359,7 @@ impl Klikt {
             Ok(conflicts::open(conn, event.id)?
                 .into_iter()
                 .map(|c| ConflictItem {
+                    target: c.target,
                     item_id: c.item_id,
                     remote_id: c.remote_id,
                     wanted: c.wanted,
@@ -364,6 +367,27 @@ impl Klikt {
                     recorded_at: c.recorded_at,
                 })
                 .collect())
+        })?)
+    }
+
+    /// Settles the open conflicts of one item in favour of the server: the
+    /// library already shows the server's state, so nothing else changes.
+    /// Returns how many conflicts were settled (0: none was open).
+    pub fn keep_server_state(
+        &self,
+        event: &str,
+        target: &str,
+        item_id: i64,
+    ) -> Result<u64, ApiError> {
+        if target != "media" && target != "message" {
+            return Err(ApiError::InvalidInput(format!(
+                "a conflict is about `media` or a `message`, not {target:?}"
+            )));
+        }
+        let now = now_iso();
+        Ok(self.library.write(|tx| {
+            let event = events::find(tx, event)?;
+            conflicts::resolve_item(tx, event.id, target, item_id, &now)
         })?)
     }
 

@@ -163,6 +163,12 @@ enum Command {
     /// Decisions the server did not take because another change won.
     Conflicts {
         event: String,
+        /// Keep the server's state for this media item: its conflict leaves the list.
+        #[arg(long, value_name = "MEDIA_ID")]
+        keep: Option<i64>,
+        /// With --keep: the id is a guest message's.
+        #[arg(long, requires = "keep")]
+        message: bool,
         #[arg(long)]
         json: bool,
     },
@@ -545,7 +551,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 output::outbox_table(&mut std::io::stdout().lock(), &entries)?;
             }
         }
-        Command::Conflicts { event, json } => {
+        Command::Conflicts {
+            event,
+            keep: Some(item),
+            message,
+            ..
+        } => {
+            let target = if message { "message" } else { "media" };
+            match klikt.keep_server_state(&event, target, item)? {
+                0 => anyhow::bail!("{target} {item} has no open conflict in {event:?}"),
+                _ => eprintln!("Kept the server's state for {target} {item}."),
+            }
+        }
+        Command::Conflicts {
+            event,
+            json,
+            keep: None,
+            ..
+        } => {
             let list = klikt.conflicts(&event)?;
             if json {
                 output::json(&list)?;

@@ -236,6 +236,42 @@ fn another_moderators_hide_wins_over_an_approve_and_is_listed_as_a_conflict() {
 }
 
 #[test]
+fn keeping_the_servers_state_settles_a_conflict_without_sending_anything() {
+    let (fx, _photos, ids) = pulled(ModerationMode::Pre, 2);
+    let (item, remote) = &ids[0];
+    admin::simulate_moderate(
+        fx.data(),
+        &klikt_wire::ItemId::new(remote.clone()),
+        ItemStatus::Hidden,
+    )
+    .unwrap();
+    moderate(&fx, "--approve", &[*item]);
+    assert_eq!(push(&fx)["conflicts"], 1);
+
+    run(klikt(fx.lib()).args(["conflicts", fx.event.as_str(), "--keep", &item.to_string()]));
+
+    let conflicts = json(&run(klikt(fx.lib()).args([
+        "conflicts",
+        fx.event.as_str(),
+        "--json",
+    ])));
+    assert_eq!(conflicts, serde_json::json!([]), "settled");
+    let report = push(&fx);
+    assert_eq!(report["sent"], 0, "nothing to send: {report}");
+    assert_eq!(
+        server_status(&fx)[remote].0,
+        ItemStatus::Hidden,
+        "the server's hide stands"
+    );
+    let again = klikt(fx.lib())
+        .args(["conflicts", fx.event.as_str(), "--keep", &item.to_string()])
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "no conflict is left to keep");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no open conflict"));
+}
+
+#[test]
 fn after_the_plan_ends_pending_decisions_move_to_the_dead_letters_with_the_reason() {
     let (fx, _photos, ids) = pulled(ModerationMode::Post, 2);
     moderate(&fx, "--hide", &[ids[0].0]);

@@ -91,6 +91,8 @@ export interface KliktApi {
 
   // Sync
   syncStatus(event: EventKey): Promise<SyncStatus>;
+  /** "Keep the server's": settles an item's conflict without deciding again. */
+  keepServerState(event: EventKey, target: string, itemId: number): Promise<number>;
   push(event: EventKey): Promise<PushReport>;
 
   // Long jobs: each returns its job id at once; progress and the end arrive
@@ -153,6 +155,8 @@ export function createApi(invoke: Invoke = tauriInvoke, listen: Listen = tauriLi
       call('move_in_collection', { event: key(event), collection, id, to }),
 
     syncStatus: (event) => call('sync_status', { event: key(event) }),
+    keepServerState: (event, target, item_id) =>
+      call('keep_server_state', { event: key(event), target, item_id }),
     push: (event) => call('push', { event: key(event) }),
 
     startPull: (event) => call('start_pull', { event: key(event) }),

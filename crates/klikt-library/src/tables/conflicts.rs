@@ -65,18 +65,20 @@ pub fn open(conn: &Connection, event_id: i64) -> Result<Vec<Conflict>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A new decision on the item settles its open conflicts.
+/// Settles the item's open conflicts (a new decision on it, or the organizer
+/// keeping the server's state); returns how many were open.
 pub fn resolve_item(
     conn: &Connection,
     event_id: i64,
     target: &str,
     item_id: i64,
     at: &str,
-) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE conflicts SET resolved_at = ?4
+) -> Result<u64> {
+    let settled = conn
+        .prepare_cached(
+            "UPDATE conflicts SET resolved_at = ?4
          WHERE event_id = ?1 AND target = ?2 AND item_id = ?3 AND resolved_at IS NULL",
-    )?
-    .execute(rusqlite::params![event_id, target, item_id, at])?;
-    Ok(())
+        )?
+        .execute(rusqlite::params![event_id, target, item_id, at])?;
+    Ok(settled as u64)
 }

@@ -3,7 +3,11 @@
 /**
  * A decision the server did not take, as `klikt conflicts` shows it.
  */
-export type ConflictItem = { item_id: number, remote_id: string, 
+export type ConflictItem = { 
+/**
+ * `media` or `message`.
+ */
+target: string, item_id: number, remote_id: string, 
 /**
  * The action the organizer wanted.
  */

@@ -93,6 +93,8 @@ export const en = {
   'shell.sync.conflict': 'Item {item}: you chose “{wanted}”, the server has “{server}”',
   'shell.sync.redecide': '{action} again',
   'shell.sync.redecide_failed': 'Could not apply the decision again',
+  'shell.sync.keep_server': 'Keep the server’s',
+  'shell.sync.keep_failed': 'Could not keep the server’s state',
   'shell.sync.redecided': '“{action}” goes to the server with the next push',
   'shell.sync.dead': { one: '{count} decision the server will not take', other: '{count} decisions the server will not take' },
   'shell.sync.dead_item': 'Item {item}: “{action}”',
@@ -250,6 +252,8 @@ export const fr: Translation<typeof en> = {
   'shell.sync.conflict': 'Élément {item} : vous avez choisi « {wanted} », le serveur indique « {server} »',
   'shell.sync.redecide': '{action} à nouveau',
   'shell.sync.redecide_failed': 'Impossible d’appliquer de nouveau la décision',
+  'shell.sync.keep_server': 'Garder celle du serveur',
+  'shell.sync.keep_failed': 'Impossible de garder l’état du serveur',
   'shell.sync.redecided': '« {action} » partira au serveur au prochain envoi',
   'shell.sync.dead': {
     one: '{count} décision que le serveur refusera toujours',

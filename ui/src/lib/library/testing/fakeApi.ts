@@ -281,6 +281,7 @@ export function createFake(options: FakeOptions = {}): Fake {
         }
         return out;
       }),
+    keepServerState: (event, target, itemId) => record('keepServerState', [event, target, itemId], () => 0),
     undo: (event) =>
       record('undo', [event], () => {
         const undone: LogEntry[] = [];

@@ -167,6 +167,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
       const id = eventId(event);
       return state.sync[id] ?? syncStatus(id, { linked: state.events.find((e) => e.id === id)?.remote_id != null });
     }),
+    keepServerState: log('keepServerState', async () => 1),
     push: log('push', async () => ({ sent: 0, applied: 0, conflicts: 0, gone: 0, dead: 0, pending: 0 })),
     startPull: log('startPull', async () => nextJob++),
     startSync: log('startSync', async () => nextJob++),
