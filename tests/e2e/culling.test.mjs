@@ -225,7 +225,65 @@ describe('culling a pulled event with the keyboard', () => {
       `return [...document.querySelectorAll('img')].filter((i) => i.getAttribute('src') === 'x').length;`,
     );
     assert.equal(injected, 0, 'no element was made from the caption');
+    await waitFor('the display rendition in the loupe', () =>
+      driver.execute(`
+        const img = document.querySelector('[data-testid="loupe"] img[data-testid="picture"]');
+        return !!img && img.complete && img.naturalWidth > 0
+          && img.getAttribute('src').startsWith('klikt-media://localhost/display/');
+      `),
+    );
     await driver.screenshot(join(OUT, 'loupe.png'));
     await driver.press(Keys.Escape);
+  });
+});
+
+describe('help and language', () => {
+  before(async () => {
+    driver = await WebDriver.start(env('E2E_WEBDRIVER_URL'), env('E2E_APP'));
+  });
+
+  after(async () => {
+    await driver?.quit();
+  });
+
+  check('lists every culling key in the help overlay opened with ?', async () => {
+    const row = await waitFor('the pulled event', () =>
+      driver.find(`${testid('event-row')}[data-event-name="${SERVER_EVENT_NAME}"]`),
+    );
+    await driver.click(row);
+    await waitFor('tiles', async () => ((await tiles()).length > 0 ? true : null));
+    await focusGrid();
+    await driver.press('?');
+    const help = await waitFor('the help overlay', () =>
+      driver.execute(`return document.querySelector('[data-testid="help-overlay"]')?.textContent ?? null;`),
+    );
+    for (const word of ['Pick', 'Reject', 'Approve', 'Hide', 'Undo']) {
+      assert.match(help, new RegExp(word, 'i'), `the help names ${word}`);
+    }
+    await driver.screenshot(join(OUT, 'help.png'));
+    await driver.press(Keys.Escape);
+  });
+
+  check('switches every string to French and back', async () => {
+    const select = await waitFor('the language switch', () => driver.find(testid('language-select')));
+    await driver.click(select);
+    await driver.execute(`
+      const select = document.querySelector('[data-testid="language-select"]');
+      select.value = 'fr';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    `);
+    await waitFor('French on the push button', async () => {
+      const text = await driver.execute(
+        `return document.querySelector('[data-testid="push-button"]')?.textContent.trim() ?? '';`,
+      );
+      return /Envoyer/i.test(text) ? text : { ok: false, text };
+    });
+    assert.equal(await driver.execute('return document.documentElement.lang;'), 'fr');
+    await driver.screenshot(join(OUT, 'french.png'));
+    await driver.execute(`
+      const select = document.querySelector('[data-testid="language-select"]');
+      select.value = 'en';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    `);
   });
 });
