@@ -48,8 +48,49 @@ try {
   }
   await new Promise((r) => setTimeout(r, 500));
 
+  // The same keys dispatched inside the page (no WebDriver round trip between
+  // them), timed by the page itself: keydown → the tile's DOM changed → the
+  // next frame rendered. Splits the frame's cost from the decision's.
+  const probe = await driver.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    const rounds = arguments[0];
+    const keys = ['1', '2', '3', '4', '5', '0'];
+    const out = { dom: [], painted: [] };
+    const afterFrame = () => new Promise((resolve) => requestAnimationFrame(() => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => { c.port1.close(); resolve(); };
+      c.port2.postMessage(null);
+    }));
+    (async () => {
+      for (let i = 0; i < rounds; i++) {
+        const tile = document.querySelector('[data-testid="tile"][data-current="true"]');
+        if (!tile) break;
+        const key = keys[i % keys.length];
+        if (tile.dataset.rating === key) continue;
+        const changed = new Promise((resolve) => {
+          const mo = new MutationObserver(() => {
+            const now = document.querySelector('[data-testid="tile"][data-current="true"]');
+            if (now && now.dataset.rating === key) { mo.disconnect(); resolve(performance.now()); }
+          });
+          mo.observe(document.querySelector('[data-testid="grid"]'), { attributes: true, subtree: true });
+        });
+        const t0 = performance.now();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+        const t1 = await changed;
+        await afterFrame();
+        const t2 = performance.now();
+        out.dom.push(t1 - t0);
+        out.painted.push(t2 - t0);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      done(out);
+    })();
+  `, 120);
+
   const results = {
     open: opens,
+    probeDom: probe.dom,
+    probePainted: probe.painted,
     commit: await measures('klikt:commit'),
     keyToVisible: await measures('klikt:key-to-visible'),
   };
@@ -72,6 +113,8 @@ try {
   console.log(line('open → grid painted', '≤ 300 ms', results.open));
   console.log(line('key → committed', '≤ 5 ms', results.commit));
   console.log(line('key → tile painted', '≤ 16 ms', results.keyToVisible));
+  console.log(line('in-page key → tile DOM updated', '', results.probeDom));
+  console.log(line('in-page key → frame rendered', '≤ 16 ms', results.probePainted));
 } finally {
   await driver.quit();
 }

@@ -58,6 +58,14 @@ function check(name, body) {
   });
 }
 
+/** Resolves once the page has painted twice and images had time to decode. */
+function painted() {
+  return driver.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 400)));
+  `);
+}
+
 const testid = (id) => `[data-testid="${id}"]`;
 
 async function click(css, what = css) {
@@ -166,6 +174,13 @@ describe('culling a pulled event with the keyboard', () => {
     const stored = localItems().find((i) => i.id === first.id);
     assert.equal(stored.status, 'approved');
     assert.equal(stored.flag, 'picked');
+    await waitFor('the thumbnails decoded', () =>
+      driver.execute(`
+        const imgs = [...document.querySelectorAll('[data-testid="tile"] img[data-testid="thumb"]')];
+        return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+      `),
+    );
+    await painted();
     await driver.screenshot(join(OUT, 'library.png'));
   });
 
@@ -232,6 +247,7 @@ describe('culling a pulled event with the keyboard', () => {
           && img.getAttribute('src').startsWith('klikt-media://localhost/display/');
       `),
     );
+    await painted();
     await driver.screenshot(join(OUT, 'loupe.png'));
     await driver.press(Keys.Escape);
   });
@@ -260,6 +276,7 @@ describe('help and language', () => {
     for (const word of ['Pick', 'Reject', 'Approve', 'Hide', 'Undo']) {
       assert.match(help, new RegExp(word, 'i'), `the help names ${word}`);
     }
+    await painted();
     await driver.screenshot(join(OUT, 'help.png'));
     await driver.press(Keys.Escape);
   });
@@ -279,6 +296,7 @@ describe('help and language', () => {
       return /Envoyer/i.test(text) ? text : { ok: false, text };
     });
     assert.equal(await driver.execute('return document.documentElement.lang;'), 'fr');
+    await painted();
     await driver.screenshot(join(OUT, 'french.png'));
     await driver.execute(`
       const select = document.querySelector('[data-testid="language-select"]');

@@ -19,6 +19,14 @@ const env = (name) => {
 
 let driver;
 
+/** Resolves once the page has painted twice and images had time to decode. */
+function painted() {
+  return driver.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 400)));
+  `);
+}
+
 describe('the demo event on a first run', () => {
   before(async () => {
     const library = mkdtempSync(join(tmpdir(), 'klikt-e2e-demo-'));
@@ -58,6 +66,7 @@ describe('the demo event on a first run', () => {
         `return document.querySelector('[data-testid="account-menu"]')?.textContent ?? '';`,
       );
       assert.match(account, /demo@klikt\.localhost/, 'signed in to the demo server');
+      await painted();
       await driver.screenshot(join(env('E2E_OUT'), 'demo.png'));
     } catch (error) {
       await driver.screenshot(join(env('E2E_ARTIFACTS'), 'demo-failure.png')).catch(() => {});
