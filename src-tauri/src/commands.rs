@@ -13,14 +13,15 @@ use std::sync::Arc;
 use klikt_api::{
     AccountInfo, CollectionSummary, Curation, DecisionReport, DemoInfo, EventSummary,
     ImportRequest, IpcError, JobKind, Jobs, LogEntry, MediaItem, MediaQuery, MessageItem,
-    Moderation, Position, PushReport, RemoteEventSummary, Selection, Status, SyncStatus,
-    UploaderCount,
+    Moderation, MonitorInfo, Position, PushReport, QrFormat, RemoteEventSummary, Selection,
+    SlideDeck, SlideshowSettings, Status, SyncStatus, UploaderCount,
 };
 use klikt_demo::DemoHost;
 use tauri::{AppHandle, State};
 
 use crate::jobs;
 use crate::library::Library;
+use crate::slideshow_window;
 
 type Result<T> = std::result::Result<T, IpcError>;
 
@@ -229,6 +230,45 @@ pub fn move_in_collection(
     Ok(library
         .get()?
         .move_in_collection(&event, &collection.to_string(), id, to)?)
+}
+
+// --- Slideshow -------------------------------------------------------------
+
+#[tauri::command(async)]
+pub fn slideshow_settings(library: State<'_, Library>, event: String) -> Result<SlideshowSettings> {
+    Ok(library.get()?.slideshow_settings(&event)?)
+}
+
+#[tauri::command(async)]
+pub fn set_slideshow_settings(
+    library: State<'_, Library>,
+    event: String,
+    settings: SlideshowSettings,
+) -> Result<SlideshowSettings> {
+    Ok(library.get()?.set_slideshow_settings(&event, &settings)?)
+}
+
+#[tauri::command(async)]
+pub fn slide_deck(library: State<'_, Library>, event: String) -> Result<SlideDeck> {
+    Ok(library.get()?.slide_deck(&event)?)
+}
+
+#[tauri::command]
+pub fn monitors(app: AppHandle) -> Result<Vec<MonitorInfo>> {
+    slideshow_window::monitors(&app)
+}
+
+#[tauri::command(async)]
+pub fn open_slideshow(app: AppHandle, library: State<'_, Library>, event: String) -> Result<()> {
+    let deck = library.get()?.slide_deck(&event)?;
+    slideshow_window::open(&app, deck.event_id, deck.settings.monitor.as_deref())
+}
+
+/// The share URL's QR code as SVG text (for "save for print").
+#[tauri::command(async)]
+pub fn share_qr_svg(library: State<'_, Library>, event: String) -> Result<String> {
+    let svg = library.get()?.share_qr(&event, QrFormat::Svg)?;
+    Ok(String::from_utf8_lossy(&svg).into_owned())
 }
 
 // --- Sync and long jobs --------------------------------------------------

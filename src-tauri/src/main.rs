@@ -22,6 +22,7 @@ mod commands;
 mod jobs;
 mod library;
 mod media_protocol;
+mod slideshow_window;
 
 use klikt_api::Jobs;
 use klikt_demo::DemoHost;
@@ -78,6 +79,12 @@ fn main() {
             commands::move_in_collection,
             commands::sync_status,
             commands::keep_server_state,
+            commands::slideshow_settings,
+            commands::set_slideshow_settings,
+            commands::slide_deck,
+            commands::monitors,
+            commands::open_slideshow,
+            commands::share_qr_svg,
             commands::push,
             commands::start_pull,
             commands::start_sync,

@@ -4,12 +4,13 @@
 //! Windows the webview spells them `http://klikt-media.localhost/...`; the
 //! handler only reads the path). The id is resolved with
 //! `Klikt::rendition_file`, never with a path taken from the URL, so a page
-//! cannot read arbitrary files through this scheme. Files are read on the
+//! cannot read arbitrary files through this scheme. `/qr/{event_id}` is the
+//! event's share-URL QR code as a PNG, for the slideshow's overlay. Files are read on the
 //! blocking pool, off the main thread and the async workers.
 
 use std::path::Path;
 
-use klikt_api::FileKind;
+use klikt_api::{FileKind, QrFormat};
 use tauri::http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -27,13 +28,19 @@ const CACHE_CONTROL: &str = "private, max-age=86400";
 enum Rendition {
     Thumbnail,
     Display,
+    /// Not a file: the event's QR code (the id is an event's).
+    Qr,
 }
 
+/// Pixels a side of the QR code PNG: sharp on a venue screen's corner.
+const QR_SIZE: u32 = 512;
+
 impl Rendition {
-    fn file_kind(self) -> FileKind {
+    fn file_kind(self) -> Option<FileKind> {
         match self {
-            Rendition::Thumbnail => FileKind::Thumbnail,
-            Rendition::Display => FileKind::Display,
+            Rendition::Thumbnail => Some(FileKind::Thumbnail),
+            Rendition::Display => Some(FileKind::Display),
+            Rendition::Qr => None,
         }
     }
 }
@@ -44,6 +51,7 @@ fn parse_path(path: &str) -> Option<(Rendition, i64)> {
     let rendition = match rendition {
         "thumbnail" => Rendition::Thumbnail,
         "display" => Rendition::Display,
+        "qr" => Rendition::Qr,
         _ => return None,
     };
     // `i64::from_str` accepts a leading `+`; ids are plain digits.
@@ -80,7 +88,13 @@ fn respond(library: &Library, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
         Ok(klikt) => klikt,
         Err(err) => return text(StatusCode::SERVICE_UNAVAILABLE, &err.message),
     };
-    match klikt.rendition_file(media_id, rendition.file_kind()) {
+    let Some(kind) = rendition.file_kind() else {
+        return match klikt.share_qr(&media_id.to_string(), QrFormat::Png(QR_SIZE)) {
+            Ok(png) => bytes_response(png, "image/png", "no-store"),
+            Err(err) => text(StatusCode::NOT_FOUND, &err.to_string()),
+        };
+    };
+    match klikt.rendition_file(media_id, kind) {
         Ok(Some(path)) => file_response(&path),
         Ok(None) => text(StatusCode::NOT_FOUND, "this media has no such rendition"),
         Err(err) => text(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
@@ -90,16 +104,7 @@ fn respond(library: &Library, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
 /// A rendition file as a JPEG response (renditions are always JPEG).
 fn file_response(path: &Path) -> Response<Vec<u8>> {
     match std::fs::read(path) {
-        Ok(bytes) => {
-            let mut response = Response::new(bytes);
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static(CACHE_CONTROL),
-            );
-            response
-        }
+        Ok(bytes) => bytes_response(bytes, "image/jpeg", CACHE_CONTROL),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             text(StatusCode::NOT_FOUND, "the rendition file is missing")
         }
@@ -108,6 +113,18 @@ fn file_response(path: &Path) -> Response<Vec<u8>> {
             &format!("could not read the rendition file: {err}"),
         ),
     }
+}
+
+fn bytes_response(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    cache: &'static str,
+) -> Response<Vec<u8>> {
+    let mut response = Response::new(bytes);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
 }
 
 fn text(status: StatusCode, message: &str) -> Response<Vec<u8>> {
@@ -138,6 +155,11 @@ mod tests {
             parse_path("/display/7"),
             Some((Rendition::Display, 7)),
             "display URL"
+        );
+        assert_eq!(
+            parse_path("/qr/3"),
+            Some((Rendition::Qr, 3)),
+            "an event's QR code"
         );
     }
 

@@ -46,8 +46,8 @@ fn manifest_commands() -> BTreeSet<String> {
         .collect()
 }
 
-fn granted_commands() -> BTreeSet<String> {
-    let capability = json("capabilities/main.json");
+fn granted_commands(file: &str) -> BTreeSet<String> {
+    let capability = json(file);
     capability["permissions"]
         .as_array()
         .expect("a permission list")
@@ -71,9 +71,39 @@ fn every_registered_command_is_in_the_build_manifest_and_granted_to_the_main_win
         "build.rs COMMANDS vs generate_handler!"
     );
     assert_eq!(
-        granted_commands(),
+        granted_commands("capabilities/main.json"),
         registered,
         "capabilities/main.json vs generate_handler!"
+    );
+}
+
+#[test]
+fn the_slideshow_window_may_only_read_its_deck_and_settings() {
+    let granted = granted_commands("capabilities/slideshow.json");
+    let expected: BTreeSet<String> = ["slide_deck", "slideshow_settings"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        granted, expected,
+        "no decision, sync, import or sign-in from the venue screen"
+    );
+    let capability = json("capabilities/slideshow.json");
+    assert_eq!(capability["windows"], serde_json::json!(["slideshow"]));
+    let others: Vec<&str> = capability["permissions"]
+        .as_array()
+        .expect("a permission list")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter(|p| !p.starts_with("allow-"))
+        .collect();
+    assert_eq!(
+        others,
+        [
+            "core:default",
+            "core:window:allow-set-fullscreen",
+            "core:window:allow-close"
+        ]
     );
 }
 

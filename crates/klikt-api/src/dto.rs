@@ -368,3 +368,18 @@ pub struct DemoInfo {
     pub remote_id: String,
     pub event_name: String,
 }
+
+/// A display the slideshow can open on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MonitorInfo {
+    /// The system's name for it (what the settings keep).
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub x: i32,
+    pub y: i32,
+    pub scale_factor: f64,
+    /// The monitor the main window is on.
+    pub current: bool,
+}

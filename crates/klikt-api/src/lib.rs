@@ -15,6 +15,7 @@ mod ingest;
 mod jobs;
 mod pull;
 mod push;
+pub mod slideshow;
 mod trash;
 
 use std::path::{Path, PathBuf};
@@ -28,8 +29,8 @@ pub use collections::{CollectionSummary, Position};
 pub use decide::{Curation, DecisionReport, LogEntry, Moderation, Selection};
 pub use dto::{
     AccountInfo, DemoInfo, EventSummary, ImportProgress, ImportReport, MediaItem, MediaQuery,
-    MediaSort, MessageItem, PullOptions, PullProgress, PullReport, Rejection, RemoteEventSummary,
-    SyncStatus, UploaderCount,
+    MediaSort, MessageItem, MonitorInfo, PullOptions, PullProgress, PullReport, Rejection,
+    RemoteEventSummary, SyncStatus, UploaderCount,
 };
 pub use error::{ApiError, IpcError};
 pub use import::ImportRequest;
@@ -41,6 +42,9 @@ pub use klikt_library::{FileKind, Flag, LibraryError, MediaKind, Preview, Status
 pub use klikt_remote::RetryPolicy;
 pub use pull::PullObserver;
 pub use push::{ConflictItem, OutboxItem, PushReport};
+pub use slideshow::{
+    QrFormat, Slide, SlideDeck, SlideKind, SlideOrder, SlideSource, SlideshowSettings, Transition,
+};
 
 /// The library folder to use: `KLIKT_LIBRARY` when set, else the platform
 /// data folder (`~/.local/share/klikt` on Linux).

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_sync.sql"),
     include_str!("../migrations/0003_decisions.sql"),
     include_str!("../migrations/0004_browse.sql"),
+    include_str!("../migrations/0005_slideshow.sql"),
 ];
 
 /// The newest schema version this build understands.

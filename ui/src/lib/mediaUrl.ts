@@ -45,7 +45,7 @@ export function mediaOrigin(page: PageLocation): string {
   return `${MEDIA_SCHEME}://localhost`;
 }
 
-function currentPage(): PageLocation {
+export function currentPage(): PageLocation {
   return {
     protocol: globalThis.location?.protocol ?? '',
     hostname: globalThis.location?.hostname ?? '',

@@ -275,3 +275,12 @@ pub fn set_server_state(conn: &Connection, event_id: i64, state: &str) -> Result
     .execute(params![event_id, state])?;
     Ok(())
 }
+
+/// The event's share URL (what guests scan), for a linked event.
+pub fn share_url(conn: &Connection, event_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT share_url FROM events WHERE id = ?1")?
+        .query_row([event_id], |row| row.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}

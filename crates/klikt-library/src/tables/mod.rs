@@ -9,4 +9,5 @@ pub mod media;
 pub mod messages;
 pub mod outbox;
 pub mod remote_media;
+pub mod slideshow;
 pub mod tombstones;
