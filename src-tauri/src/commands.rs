@@ -261,7 +261,7 @@ pub fn monitors(app: AppHandle) -> Result<Vec<MonitorInfo>> {
 #[tauri::command(async)]
 pub fn open_slideshow(app: AppHandle, library: State<'_, Library>, event: String) -> Result<()> {
     let deck = library.get()?.slide_deck(&event)?;
-    slideshow_window::open(&app, deck.event_id, deck.settings.monitor.as_deref())
+    slideshow_window::open(&app, library.shared()?, &deck)
 }
 
 /// The share URL's QR code as SVG text (for "save for print").

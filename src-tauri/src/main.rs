@@ -52,6 +52,7 @@ fn main() {
         .manage(library)
         .manage(Jobs::new())
         .manage(demo)
+        .manage(slideshow_window::LiveShow::default())
         .invoke_handler(tauri::generate_handler![
             commands::account,
             commands::login,

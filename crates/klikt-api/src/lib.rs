@@ -13,6 +13,7 @@ mod error;
 mod import;
 mod ingest;
 mod jobs;
+mod live;
 mod pull;
 mod push;
 pub mod slideshow;
@@ -40,6 +41,7 @@ pub use jobs::{
 pub use klikt_library::tables::media::Selector;
 pub use klikt_library::{FileKind, Flag, LibraryError, MediaKind, Preview, Status, SweepReport};
 pub use klikt_remote::RetryPolicy;
+pub use live::LiveStatus;
 pub use pull::PullObserver;
 pub use push::{ConflictItem, OutboxItem, PushReport};
 pub use slideshow::{
