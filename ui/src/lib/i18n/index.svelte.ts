@@ -14,6 +14,7 @@
 import * as common from './common';
 import * as library from './library';
 import * as shell from './shell';
+import * as slideshow from './slideshow';
 
 export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -25,11 +26,15 @@ export type Catalog = Record<string, Message>;
 export type Translation<C extends Catalog> = { [K in keyof C]: Message };
 
 const catalogs: Record<Locale, Catalog> = {
-  en: { ...common.en, ...shell.en, ...library.en },
-  fr: { ...common.fr, ...shell.fr, ...library.fr },
+  en: { ...common.en, ...shell.en, ...library.en, ...slideshow.en },
+  fr: { ...common.fr, ...shell.fr, ...library.fr, ...slideshow.fr },
 };
 
-export type MessageKey = keyof typeof common.en | keyof typeof shell.en | keyof typeof library.en;
+export type MessageKey =
+  | keyof typeof common.en
+  | keyof typeof shell.en
+  | keyof typeof library.en
+  | keyof typeof slideshow.en;
 
 const STORAGE_KEY = 'klikt.locale';
 

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { KEEP, LATE_MEASURE, markDue, measureLate, Scheduler } from './timing';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Scheduler', () => {
+  it('fires every interval once started', async () => {
+    const onDue = vi.fn();
+    const scheduler = new Scheduler(onDue, 1000);
+    scheduler.restart();
+    await vi.advanceTimersByTimeAsync(3500);
+    expect(onDue).toHaveBeenCalledTimes(3);
+    scheduler.stop();
+  });
+
+  it('counts the next interval from when the slide was shown, without catching up', async () => {
+    let finish: () => void = () => {};
+    const onDue = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    const scheduler = new Scheduler(onDue, 1000);
+    scheduler.restart();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    // The slide change takes 5 s (a busy webview): no burst of changes after it.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    finish();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(onDue).toHaveBeenCalledTimes(2);
+    scheduler.stop();
+  });
+
+  it('pauses and resumes with the time that was left', async () => {
+    const onDue = vi.fn();
+    const scheduler = new Scheduler(onDue, 1000);
+    scheduler.restart();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(scheduler.toggle()).toBe(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(onDue).not.toHaveBeenCalled();
+    expect(scheduler.toggle()).toBe(false);
+    await vi.advanceTimersByTimeAsync(399);
+    expect(onDue).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    scheduler.stop();
+  });
+
+  it('keeps going after a failing slide change', async () => {
+    const onDue = vi.fn(() => Promise.reject(new Error('oops')));
+    const scheduler = new Scheduler(onDue, 1000);
+    scheduler.restart();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(onDue).toHaveBeenCalledTimes(2);
+    scheduler.stop();
+  });
+
+  it('applies a new interval to the slide on screen', async () => {
+    const onDue = vi.fn();
+    const scheduler = new Scheduler(onDue, 10_000);
+    scheduler.restart();
+    await vi.advanceTimersByTimeAsync(1000);
+    scheduler.setInterval(3000);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    scheduler.stop();
+  });
+});
+
+describe('late measures', () => {
+  it('keeps only the last KEEP measures', () => {
+    vi.useRealTimers();
+    performance.clearMeasures(LATE_MEASURE);
+    for (let i = 0; i < KEEP * 1.5; i += 1) measureLate(markDue());
+    const kept = performance.getEntriesByName(LATE_MEASURE, 'measure').length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(KEEP * 1.25);
+    performance.clearMeasures(LATE_MEASURE);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * When slides change, and how late they were.
+ *
+ * The scheduler arms one `setTimeout` per slide, counted from the moment the
+ * previous slide was shown: a busy webview (or a throttled background tab)
+ * delays the change but never makes slides pile up or flash by to catch up.
+ *
+ * The bench reads `klikt:slide-late` measures: from the moment a slide was
+ * due (`klikt:slide:due`) to the frame that shows it. Only the last KEEP are
+ * kept, so a show running for hours does not grow memory.
+ */
+
+import { tick } from 'svelte';
+
+export const DUE_MARK = 'klikt:slide:due';
+export const LATE_MEASURE = 'klikt:slide-late';
+export const KEEP = 2000;
+
+export interface SchedulerOptions {
+  /** The wall clock (fake timers move it in tests). */
+  now?: () => number;
+}
+
+export class Scheduler {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private dueAt = 0;
+  private remaining: number | null = null;
+  private running = false;
+  private firing = false;
+  private readonly now: () => number;
+
+  /** `onDue` shows the next slide; the next one is armed once it resolves. */
+  constructor(
+    private readonly onDue: () => Promise<void> | void,
+    private intervalMs: number,
+    options: SchedulerOptions = {},
+  ) {
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  get paused(): boolean {
+    return this.remaining !== null;
+  }
+
+  /** Starts counting a full interval from now (after a slide was shown by hand, too). */
+  restart(): void {
+    this.running = true;
+    if (this.paused) {
+      this.remaining = this.intervalMs;
+      return;
+    }
+    this.arm(this.intervalMs);
+  }
+
+  setInterval(ms: number): void {
+    if (ms === this.intervalMs) return;
+    const elapsed = this.intervalMs - (this.dueAt - this.now());
+    this.intervalMs = ms;
+    if (this.running && !this.paused && this.timer !== null) this.arm(Math.max(0, ms - elapsed));
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.remaining = this.timer !== null ? Math.max(0, this.dueAt - this.now()) : this.intervalMs;
+    this.clear();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    const remaining = this.remaining ?? this.intervalMs;
+    this.remaining = null;
+    if (this.running && !this.firing) this.arm(remaining);
+  }
+
+  /** Pauses or resumes; returns whether the show is now paused. */
+  toggle(): boolean {
+    if (this.paused) this.resume();
+    else this.pause();
+    return this.paused;
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clear();
+  }
+
+  private arm(ms: number): void {
+    this.clear();
+    this.dueAt = this.now() + ms;
+    this.timer = setTimeout(() => void this.fire(), ms);
+  }
+
+  private clear(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async fire(): Promise<void> {
+    this.timer = null;
+    this.firing = true;
+    try {
+      await this.onDue();
+    } catch {
+      // A failing slide change must not end the show: try again next interval.
+    } finally {
+      this.firing = false;
+    }
+    if (this.running && !this.paused && this.timer === null) this.arm(this.intervalMs);
+  }
+}
+
+const perf = (): Performance | null =>
+  typeof performance !== 'undefined' && typeof performance.mark === 'function' ? performance : null;
+
+/** Marks the moment a slide is due; returns its timestamp (0 without User Timing). */
+export function markDue(): number {
+  const p = perf();
+  if (!p) return 0;
+  try {
+    p.clearMarks(DUE_MARK);
+    return p.mark(DUE_MARK)?.startTime ?? p.now();
+  } catch {
+    return 0;
+  }
+}
+
+/** Records `klikt:slide-late` from `due` to now, keeping the last KEEP. */
+export function measureLate(due: number): void {
+  const p = perf();
+  if (!p || typeof p.measure !== 'function') return;
+  try {
+    p.measure(LATE_MEASURE, { start: due, end: p.now() });
+    const entries = p.getEntriesByName(LATE_MEASURE, 'measure');
+    // Trim in batches: re-recording the kept entries is the cost.
+    if (entries.length <= KEEP + KEEP / 4) return;
+    const keep = entries.slice(-KEEP).map((e) => ({ start: e.startTime, end: e.startTime + e.duration }));
+    p.clearMeasures(LATE_MEASURE);
+    for (const { start, end } of keep) p.measure(LATE_MEASURE, { start, end });
+  } catch {
+    // An engine without User Timing L3 options: the bench cannot run there anyway.
+  }
+}
+
+/**
+ * Resolves after Svelte has updated the DOM and the browser has rendered the
+ * frame that shows it: a requestAnimationFrame callback runs just before the
+ * frame's paint, and a message posted from it is handled once it is done.
+ */
+export async function painted(): Promise<void> {
+  await tick();
+  await new Promise<void>((resolve) => {
+    if (typeof requestAnimationFrame !== 'function' || typeof MessageChannel !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  });
+}
