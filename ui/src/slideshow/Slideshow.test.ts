@@ -267,6 +267,24 @@ describe('Slideshow', () => {
     expect(shown()).toBe('photo:5');
   });
 
+  it('shows the waiting screen, not a black one, when the first read fails', async () => {
+    const fake = fakeApi(deckOf([1]));
+    fake.state.failing = true;
+    const target = document.createElement('div');
+    document.body.append(target);
+    view = mount(Slideshow, {
+      target,
+      props: { api: fake.api, eventId: 7, loadImage: async () => {}, afterPaint: () => tick(), refreshMs: 1000 },
+    });
+    await advance(0);
+    expect(byTestId('waiting')).toHaveLength(1);
+    expect(byTestId('offline')).toHaveLength(1);
+    fake.state.failing = false;
+    await advance(1000);
+    expect(byTestId('waiting')).toHaveLength(0);
+    expect(shown()).toBe('photo:1');
+  });
+
   it('goes back to waiting when every photo is removed', async () => {
     const { state } = await open(deckOf([1, 2]), { refreshMs: 1000 });
     state.deck = deckOf([]);
