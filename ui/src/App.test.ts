@@ -15,6 +15,7 @@ import {
   fakeApi,
   localEvent,
   remoteEvent,
+  slideshowSettings,
   syncStatus,
   type Fake,
 } from './lib/shell/testing/fakeApi';
@@ -669,5 +670,246 @@ describe('keyboard', () => {
     await press({ key: 'i', ctrlKey: true }, input);
 
     expect(all(root, 'import-name')).toHaveLength(0);
+  });
+});
+
+describe('slideshow', () => {
+  const wedding = (overrides: Parameters<typeof fakeApi>[1] = {}) =>
+    fakeApi(
+      {
+        account: ACCOUNT,
+        events: [localEvent(1, 'Wedding', { remote_id: 'r1' })],
+        slideshow: { 1: slideshowSettings({ interval_seconds: 8, monitor: 'HDMI-1' }) },
+      },
+      {
+        collections: async () => [
+          { id: 4, event_id: 1, name: 'First dance', created_at: '2026-05-12T10:00:00Z', item_count: 12 },
+        ],
+        ...overrides,
+      },
+    );
+
+  async function openDialog(fake: Fake): Promise<HTMLElement> {
+    const root = await show(fake);
+    await click(one(root, 'slideshow-open'));
+    return one(root, 'slideshow-dialog');
+  }
+
+  const select = async (el: HTMLElement, value: string) => {
+    (el as HTMLSelectElement).value = value;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+  };
+
+  it('opens from the event’s header with the event’s settings, its screens and its collections', async () => {
+    const fake = wedding();
+    const dialog = await openDialog(fake);
+
+    expect(fake.called('slideshowSettings')).toEqual([[1]]);
+    expect(fake.called('monitors')).toHaveLength(1);
+    expect(fake.called('collections')).toEqual([[1]]);
+    expect(dialog.querySelector('h2')!.textContent).toBe('Slideshow: Wedding');
+    const monitor = one(dialog, 'slideshow-monitor') as HTMLSelectElement;
+    expect(Array.from(monitor.options, (o) => o.textContent)).toEqual([
+      'This screen',
+      'eDP-1 (1920×1080)',
+      'HDMI-1 (1920×1080)',
+    ]);
+    expect(monitor.value).toBe('HDMI-1');
+    expect((one(dialog, 'slideshow-interval') as HTMLInputElement).value).toBe('8');
+    expect((one(dialog, 'slideshow-live-interval') as HTMLInputElement).value).toBe('15');
+    expect(all(dialog, 'slideshow-collection')).toHaveLength(0);
+
+    await select(one(dialog, 'slideshow-source'), 'collection');
+    const collection = one(dialog, 'slideshow-collection') as HTMLSelectElement;
+    expect(Array.from(collection.options, (o) => o.textContent)).toEqual(['Choose a collection', 'First dance']);
+    expect(Array.from((one(dialog, 'slideshow-order') as HTMLSelectElement).options, (o) => o.value)).toContain(
+      'manual',
+    );
+  });
+
+  it('starts the show: saves the settings, then opens the slideshow window, and closes', async () => {
+    const fake = wedding();
+    const root = await show(fake);
+    await click(one(root, 'slideshow-open'));
+    const dialog = one(root, 'slideshow-dialog');
+    await select(one(dialog, 'slideshow-monitor'), '');
+    await select(one(dialog, 'slideshow-transition'), 'ken_burns');
+    await type(one(dialog, 'slideshow-interval'), '12');
+    await click(one(dialog, 'slideshow-start'));
+
+    const order = fake.calls.map(([name]) => name).filter((n) => n === 'setSlideshowSettings' || n === 'openSlideshow');
+    expect(order).toEqual(['setSlideshowSettings', 'openSlideshow']);
+    expect(fake.called('setSlideshowSettings')[0]).toEqual([
+      1,
+      slideshowSettings({ interval_seconds: 12, transition: 'ken_burns', monitor: null }),
+    ]);
+    expect(fake.called('openSlideshow')).toEqual([[1]]);
+    expect(all(root, 'slideshow-dialog')).toHaveLength(0);
+  });
+
+  it('saves without starting when asked only to save', async () => {
+    const fake = wedding();
+    const dialog = await openDialog(fake);
+    (one(dialog, 'slideshow-qr') as HTMLInputElement).click();
+    await click(one(dialog, 'slideshow-save'));
+
+    expect(fake.state.slideshow[1]!.show_qr).toBe(false);
+    expect(fake.called('openSlideshow')).toHaveLength(0);
+    expect(one(dialog, 'slideshow-saved').textContent).toBe('Settings saved.');
+  });
+
+  it('says what is wrong before saving, and saves nothing', async () => {
+    const fake = wedding();
+    const dialog = await openDialog(fake);
+    await type(one(dialog, 'slideshow-interval'), '1');
+    await select(one(dialog, 'slideshow-source'), 'collection');
+    await click(one(dialog, 'slideshow-start'));
+
+    expect(all(dialog, 'slideshow-error').map((e) => e.textContent)).toEqual([
+      'Choose the collection to show.',
+      'A photo stays a whole number of seconds, from 2 to 600.',
+    ]);
+    expect(one(dialog, 'slideshow-interval').getAttribute('aria-invalid')).toBe('true');
+    expect(fake.called('setSlideshowSettings')).toHaveLength(0);
+    expect(fake.called('openSlideshow')).toHaveLength(0);
+
+    await select(one(dialog, 'slideshow-collection'), '4');
+    await type(one(dialog, 'slideshow-interval'), '5');
+    expect(all(dialog, 'slideshow-error')).toHaveLength(0);
+  });
+
+  it('shows the backend’s refusal in its words, and does not open the show', async () => {
+    const fake = wedding({
+      setSlideshowSettings: async () => {
+        throw { code: 'invalid_input', message: 'no collection 4 in event "Wedding"' };
+      },
+    });
+    const dialog = await openDialog(fake);
+    await click(one(dialog, 'slideshow-start'));
+
+    const failure = one(dialog, 'slideshow-failure');
+    expect(failure.textContent).toContain('Could not save the settings');
+    expect(one(failure, 'error-message').textContent).toBe('no collection 4 in event "Wedding"');
+    expect(fake.called('openSlideshow')).toHaveLength(0);
+    expect(all(document.body, 'slideshow-dialog')).toHaveLength(1);
+  });
+
+  it('says why the show could not open', async () => {
+    const fake = wedding({
+      openSlideshow: async () => {
+        throw { code: 'not_found', message: 'no monitor named HDMI-1' };
+      },
+    });
+    const dialog = await openDialog(fake);
+    await click(one(dialog, 'slideshow-start'));
+
+    expect(one(dialog, 'slideshow-failure').textContent).toContain('Could not open the slideshow');
+    expect(one(dialog, 'error-message').textContent).toBe('no monitor named HDMI-1');
+  });
+
+  it('previews the QR code as an image the CSP allows, and tells how to save it for print', async () => {
+    const fake = wedding();
+    const dialog = await openDialog(fake);
+
+    expect(fake.called('shareQrSvg')).toEqual([[1]]);
+    const img = one(dialog, 'slideshow-qr-preview') as HTMLImageElement;
+    expect(img.getAttribute('src')).toBe('klikt-media://localhost/qr/1');
+    expect(img.alt).toBe('QR code of the event’s share link');
+    expect(dialog.querySelectorAll('svg')).toHaveLength(0);
+    expect(one(dialog, 'slideshow-qr-command').textContent).toBe('klikt qr Wedding --out qr.svg');
+  });
+
+  it('offers no QR code for an event only on this computer', async () => {
+    const fake = fakeApi({ events: [localEvent(1, 'Garden party')] });
+    const dialog = await openDialog(fake);
+
+    expect(fake.called('shareQrSvg')).toHaveLength(0);
+    expect(all(dialog, 'slideshow-qr-preview')).toHaveLength(0);
+    expect(one(dialog, 'slideshow-qr-none').textContent).toContain('no share link');
+  });
+
+  it('renders an event name with HTML as text in the dialog', async () => {
+    const hostile = '<img src=x onerror=alert(1)><b>bold</b>';
+    const fake = fakeApi({ events: [localEvent(1, hostile)] });
+    const dialog = await openDialog(fake);
+
+    expect(dialog.querySelector('h2')!.textContent).toBe(`Slideshow: ${hostile}`);
+    expect(dialog.querySelectorAll('img, b')).toHaveLength(0);
+  });
+
+  it('closes with Escape', async () => {
+    const root = await show(wedding());
+    await click(one(root, 'slideshow-open'));
+    one(root, 'slideshow-dialog').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    expect(all(root, 'slideshow-dialog')).toHaveLength(0);
+  });
+
+  it('speaks French', async () => {
+    setLocale('fr');
+    const dialog = await openDialog(wedding());
+    expect(one(dialog, 'slideshow-start').textContent!.trim()).toBe('Lancer le diaporama');
+    expect(dialog.querySelector('h2')!.textContent).toBe('Diaporama : Wedding');
+  });
+});
+
+describe('live chip', () => {
+  const status = (overrides = {}) => ({
+    event_id: 1,
+    state: 'live',
+    last_ok_at: new Date().toISOString(),
+    last_error: null,
+    new_items: 2,
+    awaiting_moderation: 3,
+    ...overrides,
+  });
+
+  it('shows nothing while no show runs', async () => {
+    const root = await show(fakeApi({ events: [localEvent(1, 'Wedding')] }));
+    expect(all(root, 'live-chip')).toHaveLength(0);
+  });
+
+  it('follows the show: live with the moderation queue, offline with the last good time, gone when it closes', async () => {
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding')] });
+    const root = await show(fake);
+
+    fake.emitLive(status());
+    await settle();
+    let chip = one(root, 'live-chip');
+    expect(chip.dataset.state).toBe('live');
+    expect(chip.textContent).toContain('Live · 3 awaiting moderation');
+    expect(chip.title).toContain('2 new items in the last round');
+
+    fake.emitLive(
+      status({
+        state: 'offline',
+        // Half a minute spare: the shell's clock ticks each minute.
+        last_ok_at: new Date(Date.now() - 5.5 * 60_000).toISOString(),
+        last_error: 'the server did not answer',
+      }),
+    );
+    await settle();
+    chip = one(root, 'live-chip');
+    expect(chip.dataset.state).toBe('offline');
+    expect(chip.textContent).toContain('Offline · showing what is here, retrying');
+    expect(one(chip, 'live-chip-when').textContent).toBe('· last reached the server 5 minutes ago');
+    expect(chip.title).toContain('Why: the server did not answer');
+
+    fake.emitLive(null);
+    await settle();
+    expect(all(root, 'live-chip')).toHaveLength(0);
+  });
+
+  it('says when the server was never reached, in French too', async () => {
+    setLocale('fr');
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding')], osLocale: 'fr-FR' });
+    const root = await show(fake);
+    fake.emitLive(status({ state: 'offline', last_ok_at: null }));
+    await settle();
+    expect(one(root, 'live-chip').textContent).toContain(
+      'Hors ligne · affiche ce qui est là, nouvel essai en cours',
+    );
+    expect(one(root, 'live-chip-when').textContent).toBe('· pas encore de contact avec le serveur');
   });
 });

@@ -19,14 +19,17 @@ import type { EventSummary } from './bindings/EventSummary';
 import type { IpcError } from './bindings/IpcError';
 import type { JobFinished } from './bindings/JobFinished';
 import type { JobProgress } from './bindings/JobProgress';
+import type { LiveStatus } from './bindings/LiveStatus';
 import type { LogEntry } from './bindings/LogEntry';
 import type { MediaItem } from './bindings/MediaItem';
 import type { MediaQuery } from './bindings/MediaQuery';
 import type { MessageItem } from './bindings/MessageItem';
 import type { Moderation } from './bindings/Moderation';
+import type { MonitorInfo } from './bindings/MonitorInfo';
 import type { Position } from './bindings/Position';
 import type { PushReport } from './bindings/PushReport';
 import type { RemoteEventSummary } from './bindings/RemoteEventSummary';
+import type { SlideshowSettings } from './bindings/SlideshowSettings';
 import type { SyncStatus } from './bindings/SyncStatus';
 import type { UploaderCount } from './bindings/UploaderCount';
 
@@ -38,6 +41,8 @@ type EventKey = string | number;
 /** The names of the events the backend emits for long jobs. */
 export const JOB_PROGRESS_EVENT = 'job-progress';
 export const JOB_FINISHED_EVENT = 'job-finished';
+/** The name of the event the live loop reports the running show's state with. */
+export const LIVE_STATUS_EVENT = 'live-status';
 
 export interface KliktApi {
   // Account
@@ -88,6 +93,20 @@ export interface KliktApi {
     id: number,
     to: Position,
   ): Promise<DecisionReport>;
+
+  // Slideshow
+  /** The event's slideshow settings (defaults until first saved). */
+  slideshowSettings(event: EventKey): Promise<SlideshowSettings>;
+  /** Checks and saves them; rejects with `invalid_input` in words. */
+  setSlideshowSettings(event: EventKey, settings: SlideshowSettings): Promise<SlideshowSettings>;
+  /** The displays the show can open on; `current` marks the main window's. */
+  monitors(): Promise<MonitorInfo[]>;
+  /** Opens the show full screen on `settings.monitor` (the main window's when null). */
+  openSlideshow(event: EventKey): Promise<null>;
+  /** The SVG text of the event's share-URL QR code; fails in words for a local event. */
+  shareQrSvg(event: EventKey): Promise<string>;
+  /** The running show's live state; `null` when the show closed. */
+  onLiveStatus(handler: (status: LiveStatus | null) => void): Promise<UnlistenFn>;
 
   // Sync
   syncStatus(event: EventKey): Promise<SyncStatus>;
@@ -153,6 +172,14 @@ export function createApi(invoke: Invoke = tauriInvoke, listen: Listen = tauriLi
       call('remove_from_collection', { event: key(event), collection, ids }),
     moveInCollection: (event, collection, id, to) =>
       call('move_in_collection', { event: key(event), collection, id, to }),
+
+    slideshowSettings: (event) => call('slideshow_settings', { event: key(event) }),
+    setSlideshowSettings: (event, settings) =>
+      call('set_slideshow_settings', { event: key(event), settings }),
+    monitors: () => call('monitors'),
+    openSlideshow: (event) => call('open_slideshow', { event: key(event) }),
+    shareQrSvg: (event) => call('share_qr_svg', { event: key(event) }),
+    onLiveStatus: (handler) => listen(LIVE_STATUS_EVENT, handler),
 
     syncStatus: (event) => call('sync_status', { event: key(event) }),
     keepServerState: (event, target, item_id) =>

@@ -369,6 +369,31 @@ export function createFake(options: FakeOptions = {}): Fake {
     startSync: () => record('startSync', [], () => 0),
     startImport: () => record('startImport', [], () => 0),
     cancelJob: () => record('cancelJob', [], () => false),
+    slideshowSettings: (event) =>
+      record('slideshowSettings', [event], () => ({
+        source: 'approved' as const,
+        collection: null,
+        order: 'chronological' as const,
+        interval_seconds: 6,
+        transition: 'crossfade' as const,
+        show_caption: true,
+        show_qr: true,
+        show_messages: true,
+        message_every: 5,
+        videos_muted: true,
+        video_max_seconds: 60,
+        live: true,
+        live_interval_seconds: 15,
+        monitor: null,
+      })),
+    setSlideshowSettings: (event, settings) => record('setSlideshowSettings', [event, settings], () => settings),
+    monitors: () => record('monitors', [], () => []),
+    openSlideshow: (event) => record('openSlideshow', [event], () => null),
+    shareQrSvg: (event) =>
+      record('shareQrSvg', [event], () => {
+        throw { code: 'invalid_input', message: 'a local event has no share URL' } satisfies IpcError;
+      }),
+    onLiveStatus: async () => () => {},
     onJobProgress: async () => () => {},
     onJobFinished: async () => () => {},
   };

@@ -10,7 +10,10 @@ import type { EventSummary } from '../../bindings/EventSummary';
 import type { IpcError } from '../../bindings/IpcError';
 import type { JobFinished } from '../../bindings/JobFinished';
 import type { JobProgress } from '../../bindings/JobProgress';
+import type { LiveStatus } from '../../bindings/LiveStatus';
+import type { MonitorInfo } from '../../bindings/MonitorInfo';
 import type { RemoteEventSummary } from '../../bindings/RemoteEventSummary';
+import type { SlideshowSettings } from '../../bindings/SlideshowSettings';
 import type { SyncStatus } from '../../bindings/SyncStatus';
 import type { Platform } from '../platform';
 
@@ -70,12 +73,40 @@ export function syncStatus(event_id: number, overrides: Partial<SyncStatus> = {}
   };
 }
 
+/** The backend's defaults for an event never shown. */
+export function slideshowSettings(overrides: Partial<SlideshowSettings> = {}): SlideshowSettings {
+  return {
+    source: 'approved',
+    collection: null,
+    order: 'chronological',
+    interval_seconds: 6,
+    transition: 'crossfade',
+    show_caption: true,
+    show_qr: true,
+    show_messages: true,
+    message_every: 5,
+    videos_muted: true,
+    video_max_seconds: 60,
+    live: true,
+    live_interval_seconds: 15,
+    monitor: null,
+    ...overrides,
+  };
+}
+
+export function monitor(name: string, overrides: Partial<MonitorInfo> = {}): MonitorInfo {
+  return { name, width: 1920, height: 1080, x: 0, y: 0, scale_factor: 1, current: false, ...overrides };
+}
+
 export interface FakeState {
   account: AccountInfo | null;
   events: EventSummary[];
   remote: RemoteEventSummary[];
   sync: Record<number, SyncStatus>;
   osLocale: string;
+  /** Saved slideshow settings, by event id (defaults otherwise). */
+  slideshow: Record<number, SlideshowSettings>;
+  monitors: MonitorInfo[];
 }
 
 export interface Fake {
@@ -87,6 +118,7 @@ export interface Fake {
   called(method: keyof KliktApi): unknown[][];
   emitProgress(progress: JobProgress): void;
   emitFinished(finished: JobFinished): void;
+  emitLive(status: LiveStatus | null): void;
   /** The paths the next file picker returns (null: cancelled). */
   picks: { folder: string | null; files: string[] | null };
 }
@@ -100,11 +132,14 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     remote: [],
     sync: {},
     osLocale: 'en-US',
+    slideshow: {},
+    monitors: [monitor('eDP-1', { current: true }), monitor('HDMI-1', { x: 1920 })],
     ...initial,
   };
   const calls: Array<[string, ...unknown[]]> = [];
   const progressHandlers: Array<(p: JobProgress) => void> = [];
   const finishedHandlers: Array<(f: JobFinished) => void> = [];
+  const liveHandlers: Array<(s: LiveStatus | null) => void> = [];
   let nextJob = 1;
 
   const log =
@@ -167,6 +202,29 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
       const id = eventId(event);
       return state.sync[id] ?? syncStatus(id, { linked: state.events.find((e) => e.id === id)?.remote_id != null });
     }),
+    slideshowSettings: log('slideshowSettings', async (event: string | number) => {
+      return state.slideshow[eventId(event)] ?? slideshowSettings();
+    }),
+    setSlideshowSettings: log('setSlideshowSettings', async (event: string | number, settings: SlideshowSettings) => {
+      state.slideshow[eventId(event)] = settings;
+      return settings;
+    }),
+    monitors: log('monitors', async () => state.monitors),
+    openSlideshow: log('openSlideshow', async (event: string | number) => {
+      eventId(event);
+      return null;
+    }),
+    shareQrSvg: log('shareQrSvg', async (event: string | number) => {
+      const id = eventId(event);
+      if (state.events.find((e) => e.id === id)?.remote_id == null) {
+        throw { code: 'invalid_input', message: 'a local event has no share URL' } satisfies IpcError;
+      }
+      return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 21 21"><rect width="7" height="7"/></svg>';
+    }),
+    onLiveStatus: log('onLiveStatus', async (handler: (s: LiveStatus | null) => void) => {
+      liveHandlers.push(handler);
+      return () => liveHandlers.splice(liveHandlers.indexOf(handler), 1);
+    }),
     keepServerState: log('keepServerState', async () => 1),
     push: log('push', async () => ({ sent: 0, applied: 0, conflicts: 0, gone: 0, dead: 0, pending: 0 })),
     startPull: log('startPull', async () => nextJob++),
@@ -210,5 +268,6 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     called: (method) => calls.filter(([name]) => name === method).map(([, ...args]) => args),
     emitProgress: (p) => progressHandlers.forEach((h) => h(p)),
     emitFinished: (f) => finishedHandlers.forEach((h) => h(f)),
+    emitLive: (status) => liveHandlers.forEach((h) => h(status)),
   };
 }

@@ -1,0 +1,76 @@
+// @vitest-environment jsdom
+/** The slideshow's IPC wrappers (api.ts), with the argument names the Rust side declares. */
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createApi, LIVE_STATUS_EVENT, type Listen } from '../api';
+import type { LiveStatus } from '../bindings/LiveStatus';
+import { slideshowSettings } from './testing/fakeApi';
+
+const page = globalThis as { isTauri?: boolean };
+beforeEach(() => {
+  page.isTauri = true;
+});
+afterEach(() => {
+  clearMocks();
+  delete page.isTauri;
+});
+
+describe('slideshow commands', () => {
+  it('sends the slideshow’s commands with the argument names the Rust side declares', async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      return command === 'share_qr_svg' ? '<svg/>' : null;
+    });
+    const api = createApi();
+    const settings = slideshowSettings({ monitor: 'HDMI-1' });
+
+    await api.slideshowSettings(3);
+    await api.setSlideshowSettings('Wedding', settings);
+    await api.monitors();
+    await api.openSlideshow(3);
+    expect(await api.shareQrSvg(3)).toBe('<svg/>');
+
+    expect(calls).toEqual([
+      ['slideshow_settings', { event: '3' }],
+      ['set_slideshow_settings', { event: 'Wedding', settings }],
+      ['monitors', {}],
+      ['open_slideshow', { event: '3' }],
+      ['share_qr_svg', { event: '3' }],
+    ]);
+  });
+
+  it('passes a refused save on as {code, message}', async () => {
+    mockIPC(() => {
+      throw { code: 'invalid_input', message: 'a slide stays 2 to 600 seconds, not 1' };
+    });
+    await expect(createApi().setSlideshowSettings(3, slideshowSettings({ interval_seconds: 1 }))).rejects.toEqual({
+      code: 'invalid_input',
+      message: 'a slide stays 2 to 600 seconds, not 1',
+    });
+  });
+
+  it('listens to live-status, payload and null alike', async () => {
+    const handlers: Record<string, (payload: unknown) => void> = {};
+    const listen: Listen = async (event, handler) => {
+      handlers[event] = handler as (payload: unknown) => void;
+      return () => {};
+    };
+    const seen: Array<LiveStatus | null> = [];
+    await createApi(async () => null as never, listen).onLiveStatus((s) => seen.push(s));
+
+    const status: LiveStatus = {
+      event_id: 3,
+      state: 'live',
+      last_ok_at: null,
+      last_error: null,
+      new_items: 0,
+      awaiting_moderation: 1,
+    };
+    handlers[LIVE_STATUS_EVENT]!(status);
+    handlers[LIVE_STATUS_EVENT]!(null);
+    expect(LIVE_STATUS_EVENT).toBe('live-status');
+    expect(seen).toEqual([status, null]);
+  });
+});
