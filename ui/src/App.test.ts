@@ -820,6 +820,14 @@ describe('slideshow', () => {
     expect(one(dialog, 'slideshow-qr-command').textContent).toBe('klikt qr Wedding --out qr.svg');
   });
 
+  it('keeps the CLI line when the QR preview cannot load', async () => {
+    const dialog = await openDialog(wedding());
+    one(dialog, 'slideshow-qr-preview').dispatchEvent(new Event('error'));
+    await settle();
+    expect(all(dialog, 'slideshow-qr-preview')).toHaveLength(0);
+    expect(one(dialog, 'slideshow-qr-command').textContent).toBe('klikt qr Wedding --out qr.svg');
+  });
+
   it('offers no QR code for an event only on this computer', async () => {
     const fake = fakeApi({ events: [localEvent(1, 'Garden party')] });
     const dialog = await openDialog(fake);
