@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "monitors",
     "open_slideshow",
     "share_qr_svg",
+    "save_share_qr",
     "push",
     "start_pull",
     "start_sync",

@@ -271,6 +271,13 @@ pub fn share_qr_svg(library: State<'_, Library>, event: String) -> Result<String
     Ok(String::from_utf8_lossy(&svg).into_owned())
 }
 
+/// Writes the QR code to the file the organizer chose in the save dialog
+/// (SVG or PNG by its extension), for print.
+#[tauri::command(async)]
+pub fn save_share_qr(library: State<'_, Library>, event: String, path: PathBuf) -> Result<()> {
+    Ok(library.get()?.save_share_qr(&event, &path, 2048)?)
+}
+
 // --- Sync and long jobs --------------------------------------------------
 
 #[tauri::command(async)]

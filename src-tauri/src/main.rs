@@ -86,6 +86,7 @@ fn main() {
             commands::monitors,
             commands::open_slideshow,
             commands::share_qr_svg,
+            commands::save_share_qr,
             commands::push,
             commands::start_pull,
             commands::start_sync,

@@ -108,7 +108,7 @@ fn the_slideshow_window_may_only_read_its_deck_and_settings() {
 }
 
 #[test]
-fn the_main_window_gets_no_plugin_permission_beyond_open_dialogs_and_notifications() {
+fn the_main_window_gets_no_plugin_permission_beyond_file_dialogs_and_notifications() {
     let capability = json("capabilities/main.json");
     let others: Vec<&str> = capability["permissions"]
         .as_array()
@@ -119,7 +119,12 @@ fn the_main_window_gets_no_plugin_permission_beyond_open_dialogs_and_notificatio
         .collect();
     assert_eq!(
         others,
-        ["core:default", "dialog:allow-open", "notification:default"]
+        [
+            "core:default",
+            "dialog:allow-open",
+            "dialog:allow-save",
+            "notification:default"
+        ]
     );
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
 }

@@ -132,6 +132,8 @@ SERVER_EVENT=${SEEDED##* }
 "$KLIKT_SERVER" simulate upload --data "$SERVER_DATA" --event "$SERVER_EVENT" --uploader "Mallory" \
   --caption "$XSS_CAPTION" "$CORPUS/jpg/orientation/portrait_1.jpg" >>"$WORK/seed.log"
 start server "$KLIKT_SERVER" serve --data "$SERVER_DATA" --listen 127.0.0.1:0
+# The slideshow suite stops the server mid-show.
+echo "${BACKGROUND[-1]}" >"$WORK/server.pid"
 SERVER_URL=""
 for _ in $(seq 100); do
   SERVER_URL=$(sed -n 's/^listening on //p' "$WORK/server.log")
@@ -170,7 +172,7 @@ E2E_WEBDRIVER_URL="http://127.0.0.1:$PORT" E2E_APP="$APP" E2E_EVENT="$EVENT" \
   E2E_KLIKT="$KLIKT" E2E_LIBRARY="$LIB" E2E_KLIKT_SERVER="$KLIKT_SERVER" \
   E2E_SERVER_URL="$SERVER_URL" E2E_SERVER_DATA="$SERVER_DATA" E2E_SERVER_EVENT="$SERVER_EVENT" \
   E2E_SERVER_EVENT_NAME="$SERVER_EVENT_NAME" E2E_EMAIL="$SERVER_EMAIL" E2E_PASSWORD="$SERVER_PASSWORD" \
-  E2E_XSS_CAPTION="$XSS_CAPTION" \
+  E2E_XSS_CAPTION="$XSS_CAPTION" E2E_CORPUS="$CORPUS" E2E_SERVER_PIDFILE="$WORK/server.pid" \
   node --test --test-concurrency=1 --test-reporter=spec "$ROOT"/tests/e2e/*.test.mjs &
 NODE_PID=$!
 # `wait` (unlike a foreground command) lets a TERM/INT trap run at once.

@@ -98,6 +98,19 @@ export class WebDriver {
     return this.session('GET', `/element/${element[ELEMENT]}/text`);
   }
 
+  windowHandle() {
+    return this.session('GET', '/window');
+  }
+
+  windowHandles() {
+    return this.session('GET', '/window/handles');
+  }
+
+  /** Makes the window `handle` the one later commands talk to. */
+  switchTo(handle) {
+    return this.session('POST', '/window', { handle });
+  }
+
   title() {
     return this.session('GET', '/title');
   }

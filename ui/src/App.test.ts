@@ -820,6 +820,27 @@ describe('slideshow', () => {
     expect(one(dialog, 'slideshow-qr-command').textContent).toBe('klikt qr Wedding --out qr.svg');
   });
 
+  it('saves the QR code where the organizer chose in the save dialog', async () => {
+    const fake = wedding();
+    fake.picks.savePath = '/home/anna/print/wedding-qr.png';
+    const dialog = await openDialog(fake);
+
+    await click(one(dialog, 'slideshow-qr-save'));
+
+    expect(fake.called('saveShareQr')).toEqual([[1, '/home/anna/print/wedding-qr.png']]);
+    expect(one(dialog, 'slideshow-qr-saved').textContent).toBe('Saved to /home/anna/print/wedding-qr.png');
+  });
+
+  it('saves nothing when the save dialog is cancelled', async () => {
+    const fake = wedding();
+    const dialog = await openDialog(fake);
+
+    await click(one(dialog, 'slideshow-qr-save'));
+
+    expect(fake.called('saveShareQr')).toEqual([]);
+    expect(all(dialog, 'slideshow-qr-saved')).toHaveLength(0);
+  });
+
   it('keeps the CLI line when the QR preview cannot load', async () => {
     const dialog = await openDialog(wedding());
     one(dialog, 'slideshow-qr-preview').dispatchEvent(new Event('error'));

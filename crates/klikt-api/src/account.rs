@@ -135,6 +135,15 @@ impl Klikt {
     pub fn set_retry_policy(&mut self, policy: RetryPolicy) {
         self.retry = policy;
     }
+
+    /// The same library, its remote calls retrying by `policy`.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Klikt {
+        Klikt {
+            library: self.library.clone(),
+            tools: self.tools.clone(),
+            retry: policy,
+        }
+    }
 }
 
 /// Signing out needs no rotated tokens kept.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{now_iso, Klikt, PullOptions};
+use crate::{now_iso, Klikt, PullOptions, RetryPolicy};
 
 /// What the organizer's status chip shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -33,7 +33,9 @@ impl Klikt {
     pub async fn live_round(&self, event: &str, previous: &LiveStatus) -> LiveStatus {
         let cancel = AtomicBool::new(false);
         let options = PullOptions::default();
-        let pull = self.pull(event, &options, &|_| {}, &cancel);
+        // A few quick retries only: the next round comes in seconds anyway.
+        let brief = self.with_retry_policy(RetryPolicy::brief());
+        let pull = brief.pull(event, &options, &|_| {}, &cancel);
         // No timeout of our own: the client's connect and stall timeouts end a
         // round on a dead network, and a long round (many new uploads)
         // must not be cut short.

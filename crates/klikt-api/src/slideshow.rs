@@ -294,6 +294,49 @@ impl Klikt {
     }
 }
 
+impl Klikt {
+    /// Writes the event's QR code to `path` for print: SVG or PNG by the
+    /// file's extension, through a temporary file beside it (a print dialog
+    /// never sees half a file).
+    pub fn save_share_qr(
+        &self,
+        event: &str,
+        path: &std::path::Path,
+        png_size: u32,
+    ) -> Result<(), ApiError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match ext.as_deref() {
+            Some("svg") => QrFormat::Svg,
+            Some("png") => QrFormat::Png(png_size.clamp(64, 8192)),
+            _ => {
+                return Err(ApiError::InvalidInput(format!(
+                "{}: say .svg or .png at the end of the file name, so Klikt knows which to write",
+                path.display()
+            )))
+            }
+        };
+        let bytes = self.share_qr(event, format)?;
+        write_atomically(path, &bytes)
+            .map_err(|e| ApiError::InvalidInput(format!("could not write {}: {e}", path.display())))
+    }
+}
+
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// The two forms a QR code is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QrFormat {

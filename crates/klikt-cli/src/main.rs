@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use klikt_api::{
-    Curation, Flag, ImportRequest, Klikt, MediaQuery, Moderation, PullOptions, QrFormat, Selection,
-    Selector, Status,
+    Curation, Flag, ImportRequest, Klikt, MediaQuery, Moderation, PullOptions, Selection, Selector,
+    Status,
 };
 
 /// Klikt Desktop's command line: import, pull, browse and curate event albums.
@@ -588,17 +588,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Collection { command } => return collection::run(&klikt, command),
         Command::Qr { event, out, size } => {
-            let format = match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
-                Some(ext) if ext == "svg" => QrFormat::Svg,
-                Some(ext) if ext == "png" => QrFormat::Png(size.clamp(64, 8192)),
-                _ => anyhow::bail!(
-                    "{}: say .svg or .png at the end of the file name, so Klikt knows which to write",
-                    out.display()
-                ),
-            };
-            let bytes = klikt.share_qr(&event, format)?;
-            write_atomically(&out, &bytes)
-                .with_context(|| format!("writing the QR code to {}", out.display()))?;
+            klikt.save_share_qr(&event, &out, size)?;
             eprintln!("Wrote the QR code of {event:?} to {}.", out.display());
         }
         Command::Trash {
@@ -617,19 +607,4 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it, so a reader
-/// (a print dialog) never sees half a file.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -45,6 +45,20 @@ impl RetryPolicy {
         }
     }
 
+    /// For work that runs again soon by itself (the slideshow's live pulls
+    /// every few seconds): a few quick retries, then give up and let the
+    /// next round try, so "offline" shows within seconds, not minutes.
+    pub fn brief() -> Self {
+        Self {
+            max_attempts: 3,
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(2),
+            max_retry_after: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(20),
+            stall_timeout: Duration::from_secs(20),
+        }
+    }
+
     /// Short waits for tests against a local server with injected faults.
     pub fn fast_for_tests() -> Self {
         Self {

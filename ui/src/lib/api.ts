@@ -105,6 +105,8 @@ export interface KliktApi {
   openSlideshow(event: EventKey): Promise<null>;
   /** The SVG text of the event's share-URL QR code; fails in words for a local event. */
   shareQrSvg(event: EventKey): Promise<string>;
+  /** Writes the QR code for print to `path` (from the save dialog): SVG or PNG by its extension. */
+  saveShareQr(event: EventKey, path: string): Promise<null>;
   /** The running show's live state; `null` when the show closed. */
   onLiveStatus(handler: (status: LiveStatus | null) => void): Promise<UnlistenFn>;
 
@@ -178,6 +180,7 @@ export function createApi(invoke: Invoke = tauriInvoke, listen: Listen = tauriLi
       call('set_slideshow_settings', { event: key(event), settings }),
     monitors: () => call('monitors'),
     openSlideshow: (event) => call('open_slideshow', { event: key(event) }),
+    saveShareQr: (event, path) => call('save_share_qr', { event: key(event), path }),
     shareQrSvg: (event) => call('share_qr_svg', { event: key(event) }),
     onLiveStatus: (handler) => listen(LIVE_STATUS_EVENT, handler),
 

@@ -4,7 +4,7 @@
  * whether the window has focus. Behind an interface so tests pass a fake.
  */
 
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';
 
 export interface Platform {
@@ -12,6 +12,8 @@ export interface Platform {
   pickFolder(title: string): Promise<string | null>;
   /** Files' paths (photos, videos, ZIP archives), or null when cancelled. */
   pickFiles(title: string, filterName: string): Promise<string[] | null>;
+  /** Where to save a file (the QR code for print), or null when cancelled. */
+  pickSavePath(title: string, defaultName: string): Promise<string | null>;
   /** Shows a desktop notification; never fails (no permission, no daemon: nothing shown). */
   notify(title: string, body: string): Promise<void>;
   windowFocused(): boolean;
@@ -39,6 +41,17 @@ export const tauriPlatform: Platform = {
     if (picked === null) return null;
     const list = Array.isArray(picked) ? picked : [picked];
     return list.length > 0 ? list : null;
+  },
+  async pickSavePath(title, defaultName) {
+    const picked = await save({
+      title,
+      defaultPath: defaultName,
+      filters: [
+        { name: 'SVG', extensions: ['svg'] },
+        { name: 'PNG', extensions: ['png'] },
+      ],
+    });
+    return typeof picked === 'string' ? picked : null;
   },
   async notify(title, body) {
     try {

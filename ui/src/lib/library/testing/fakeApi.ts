@@ -389,6 +389,7 @@ export function createFake(options: FakeOptions = {}): Fake {
     setSlideshowSettings: (event, settings) => record('setSlideshowSettings', [event, settings], () => settings),
     monitors: () => record('monitors', [], () => []),
     openSlideshow: (event) => record('openSlideshow', [event], () => null),
+    saveShareQr: (event, path) => record('saveShareQr', [event, path], () => null),
     shareQrSvg: (event) =>
       record('shareQrSvg', [event], () => {
         throw { code: 'invalid_input', message: 'a local event has no share URL' } satisfies IpcError;

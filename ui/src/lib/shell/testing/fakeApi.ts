@@ -120,7 +120,7 @@ export interface Fake {
   emitFinished(finished: JobFinished): void;
   emitLive(status: LiveStatus | null): void;
   /** The paths the next file picker returns (null: cancelled). */
-  picks: { folder: string | null; files: string[] | null };
+  picks: { folder: string | null; files: string[] | null; savePath: string | null };
 }
 
 const notFound = (what: string): IpcError => ({ code: 'not_found', message: `No event ${what}.` });
@@ -214,6 +214,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
       eventId(event);
       return null;
     }),
+    saveShareQr: log('saveShareQr', async () => null),
     shareQrSvg: log('shareQrSvg', async (event: string | number) => {
       const id = eventId(event);
       if (state.events.find((e) => e.id === id)?.remote_id == null) {
@@ -246,13 +247,14 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     (api as unknown as Record<string, unknown>)[name] = log(name, body as (...args: unknown[]) => unknown);
   }
 
-  const picks: Fake['picks'] = { folder: null, files: null };
+  const picks: Fake['picks'] = { folder: null, files: null, savePath: null };
   const notifications: Array<{ title: string; body: string }> = [];
   const platform: Fake['platform'] = {
     notifications,
     focused: true,
     pickFolder: async () => picks.folder,
     pickFiles: async () => picks.files,
+    pickSavePath: async () => picks.savePath,
     notify: async (title, body) => {
       notifications.push({ title, body });
     },

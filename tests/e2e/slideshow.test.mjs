@@ -1,0 +1,177 @@
+// End-to-end: the venue slideshow in its own window, against the reference
+// server the earlier suites pulled from (tests/e2e/run.sh). Only approved
+// photos appear; one hidden while the show runs never appears again; in live
+// mode a guest's new upload, once approved in the main window, comes within
+// the next two slides; stopping the server does not stop the show.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { WebDriver, waitFor } from './webdriver.mjs';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite with tests/e2e/run.sh`);
+  return value;
+};
+
+const EVENT_NAME = env('E2E_SERVER_EVENT_NAME');
+const OUT = env('E2E_OUT');
+const ARTIFACTS = env('E2E_ARTIFACTS');
+
+let driver;
+let mainHandle;
+let showHandle;
+
+function localItems() {
+  const out = execFileSync(env('E2E_KLIKT'), ['--library', env('E2E_LIBRARY'), 'ls', EVENT_NAME, '--json']);
+  return JSON.parse(out.toString());
+}
+
+/** Calls an app command from the main window (the page's own IPC bridge). */
+async function command(name, args) {
+  await driver.switchTo(mainHandle);
+  return driver.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+       .then((value) => done({ ok: true, value }), (error) => done({ ok: false, error }));`,
+    name,
+    args,
+  );
+}
+
+/** The slide shown now in the slideshow window: `{kind, id}` or null. */
+async function currentSlide() {
+  await driver.switchTo(showHandle);
+  return driver.execute(`
+    const el = document.querySelector('[data-testid="slide"][data-current="true"]');
+    return el ? { kind: el.dataset.kind, id: Number(el.dataset.id) } : null;
+  `);
+}
+
+/** The next `count` distinct slide changes, as they happen. */
+async function watchSlides(count, { timeoutMs = 60000 } = {}) {
+  const seen = [];
+  let last = await currentSlide();
+  const deadline = Date.now() + timeoutMs;
+  while (seen.length < count) {
+    if (Date.now() > deadline) throw new Error(`only ${seen.length} slide changes in ${timeoutMs} ms: ${JSON.stringify(seen)}`);
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await currentSlide();
+    if (now && (!last || now.id !== last.id || now.kind !== last.kind)) {
+      seen.push(now);
+      last = now;
+    }
+  }
+  return seen;
+}
+
+function check(name, body) {
+  it(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      if (driver?.sessionId) {
+        await driver.screenshot(join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`)).catch(() => {});
+      }
+      throw error;
+    }
+  });
+}
+
+describe('the venue slideshow', () => {
+  let approved = [];
+
+  before(async () => {
+    driver = await WebDriver.start(env('E2E_WEBDRIVER_URL'), env('E2E_APP'));
+    mainHandle = await driver.windowHandle();
+  });
+
+  after(async () => {
+    await driver?.quit();
+  });
+
+  check('opens in its own full-screen window and shows only approved photos', async () => {
+    await waitFor('the main window', () => driver.find('[data-testid="event-row"]'));
+    const items = localItems();
+    const eventId = items[0].event_id;
+    // Approve all but two: one left pending (the culling suite left some), one hidden.
+    const pending = items.find((i) => i.status === 'pending').id;
+    const [hidden, ...rest] = items.map((i) => i.id).filter((id) => id !== pending);
+    let result = await command('moderate', { event: String(eventId), ids: rest, action: 'approve' });
+    assert.ok(result.ok, JSON.stringify(result));
+    result = await command('moderate', { event: String(eventId), ids: [hidden], action: 'hide' });
+    assert.ok(result.ok, JSON.stringify(result));
+    approved = localItems().filter((i) => i.status === 'approved').map((i) => i.id);
+    assert.deepEqual([...approved].sort(), [...rest].sort());
+    const settings = await command('slideshow_settings', { event: String(eventId) });
+    result = await command('set_slideshow_settings', {
+      event: String(eventId),
+      settings: { ...settings.value, interval_seconds: 2, transition: 'cut', show_messages: false, live: true, live_interval_seconds: 5 },
+    });
+    assert.ok(result.ok, JSON.stringify(result));
+    result = await command('open_slideshow', { event: String(eventId) });
+    assert.ok(result.ok, JSON.stringify(result));
+
+    showHandle = await waitFor('the slideshow window', async () => {
+      const handles = await driver.windowHandles();
+      return handles.find((h) => h !== mainHandle) ?? null;
+    });
+    await driver.switchTo(showHandle);
+    await waitFor('a slide', () => currentSlide());
+    const shown = await watchSlides(approved.length + 1);
+    for (const slide of shown) {
+      assert.equal(slide.kind, 'photo');
+      assert.ok(approved.includes(slide.id), `slide ${slide.id} is approved (${approved}); never ${pending} or ${hidden}`);
+    }
+    await driver.screenshot(join(OUT, 'slideshow.png'));
+  });
+
+  check('a photo hidden while the show runs never appears again', async () => {
+    const [victim, ...others] = approved;
+    const items = localItems();
+    const result = await command('moderate', { event: String(items[0].event_id), ids: [victim], action: 'hide' });
+    assert.ok(result.ok, JSON.stringify(result));
+    approved = others;
+    // The deck is re-read every few seconds; give it one refresh, then watch.
+    await new Promise((r) => setTimeout(r, 6000));
+    const shown = await watchSlides(others.length * 2);
+    assert.ok(shown.every((s) => s.id !== victim), `the hidden photo came back: ${JSON.stringify(shown)}`);
+  });
+
+  check('a new upload, approved in the main window, is shown within the next two slides', async () => {
+    execFileSync(env('E2E_KLIKT_SERVER'), [
+      'simulate', 'upload', '--data', env('E2E_SERVER_DATA'), '--event', env('E2E_SERVER_EVENT'),
+      '--uploader', 'Late Guest', join(env('E2E_CORPUS'), 'jpg/orientation/landscape_4.jpg'),
+    ]);
+    const arrived = await waitFor('the live pull to bring the upload', () => {
+      const item = localItems().find((i) => i.uploader === 'Late Guest');
+      return item ?? null;
+    }, { timeoutMs: 30000 });
+    assert.equal(arrived.status, 'pending', 'pre-moderation: it waits for the organizer');
+    const result = await command('moderate', { event: String(arrived.event_id), ids: [arrived.id], action: 'approve' });
+    assert.ok(result.ok, JSON.stringify(result));
+    // The show re-reads its deck every 5 s (2.5 slides at 2 s); after that
+    // the new photo jumps the queue: it is on screen within the next two.
+    const next = await watchSlides(5);
+    assert.ok(next.some((s) => s.id === arrived.id), `the new photo ${arrived.id} is not in ${JSON.stringify(next)}`);
+  });
+
+  check('stopping the server does not stop the show', async () => {
+    execFileSync('sh', ['-c', `kill "$(cat "${env('E2E_SERVER_PIDFILE')}")"`]);
+    const shown = await watchSlides(4);
+    assert.equal(shown.length, 4, 'slides keep changing with the server gone');
+    await driver.switchTo(mainHandle);
+    await waitFor('the organizer sees offline', async () => {
+      const state = await driver.execute(
+        `return document.querySelector('[data-testid="live-chip"]')?.dataset.state ?? null;`,
+      );
+      return state === 'offline' ? state : { ok: false, state };
+    }, { timeoutMs: 30000 });
+    await driver.switchTo(showHandle);
+    const audience = await driver.execute(`return document.body.innerText;`);
+    assert.doesNotMatch(audience, /error|offline|failed/i, 'nothing for the audience to see');
+  });
+});
