@@ -762,13 +762,13 @@ describe('slideshow', () => {
   it('says what is wrong before saving, and saves nothing', async () => {
     const fake = wedding();
     const dialog = await openDialog(fake);
-    await type(one(dialog, 'slideshow-interval'), '1');
+    await type(one(dialog, 'slideshow-interval'), '0');
     await select(one(dialog, 'slideshow-source'), 'collection');
     await click(one(dialog, 'slideshow-start'));
 
     expect(all(dialog, 'slideshow-error').map((e) => e.textContent)).toEqual([
       'Choose the collection to show.',
-      'A photo stays a whole number of seconds, from 2 to 600.',
+      'A photo stays a whole number of seconds, from 1 to 600.',
     ]);
     expect(one(dialog, 'slideshow-interval').getAttribute('aria-invalid')).toBe('true');
     expect(fake.called('setSlideshowSettings')).toHaveLength(0);

@@ -57,7 +57,7 @@ pub struct SlideshowSettings {
     pub source: SlideSource,
     pub collection: Option<i64>,
     pub order: SlideOrder,
-    /// How long each photo stays, in seconds (2–600).
+    /// How long each photo stays, in seconds (1–600).
     pub interval_seconds: u32,
     pub transition: Transition,
     /// The uploader's name and caption over the photo.
@@ -102,9 +102,9 @@ impl Default for SlideshowSettings {
 impl SlideshowSettings {
     fn check(&self) -> Result<(), ApiError> {
         let invalid = |what: String| Err(ApiError::InvalidInput(what));
-        if !(2..=600).contains(&self.interval_seconds) {
+        if !(1..=600).contains(&self.interval_seconds) {
             return invalid(format!(
-                "a slide stays 2 to 600 seconds, not {}",
+                "a slide stays 1 to 600 seconds, not {}",
                 self.interval_seconds
             ));
         }

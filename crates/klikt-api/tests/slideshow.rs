@@ -159,14 +159,14 @@ fn settings_are_kept_per_event_and_checked() {
     for (bad, why) in [
         (
             SlideshowSettings {
-                interval_seconds: 1,
+                interval_seconds: 0,
                 ..mine.clone()
             },
-            "2 to 600",
+            "1 to 600",
         ),
         (
             SlideshowSettings {
-                live_interval_seconds: 1,
+                live_interval_seconds: 0,
                 ..mine.clone()
             },
             "5 to 3600",

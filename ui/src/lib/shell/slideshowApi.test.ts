@@ -43,11 +43,11 @@ describe('slideshow commands', () => {
 
   it('passes a refused save on as {code, message}', async () => {
     mockIPC(() => {
-      throw { code: 'invalid_input', message: 'a slide stays 2 to 600 seconds, not 1' };
+      throw { code: 'invalid_input', message: 'a slide stays 1 to 600 seconds, not 0' };
     });
-    await expect(createApi().setSlideshowSettings(3, slideshowSettings({ interval_seconds: 1 }))).rejects.toEqual({
+    await expect(createApi().setSlideshowSettings(3, slideshowSettings({ interval_seconds: 0 }))).rejects.toEqual({
       code: 'invalid_input',
-      message: 'a slide stays 2 to 600 seconds, not 1',
+      message: 'a slide stays 1 to 600 seconds, not 0',
     });
   });
 

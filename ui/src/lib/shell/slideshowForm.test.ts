@@ -67,7 +67,7 @@ describe('slideshow form', () => {
       form({
         source: 'collection',
         collection: '',
-        interval: 1,
+        interval: 0,
         messageEvery: 0,
         videoMax: null,
         liveInterval: 4,
@@ -75,7 +75,7 @@ describe('slideshow form', () => {
     );
     expect(errors).toEqual({
       collection: 'Choose the collection to show.',
-      interval: 'A photo stays a whole number of seconds, from 2 to 600.',
+      interval: 'A photo stays a whole number of seconds, from 1 to 600.',
       messageEvery: 'A message card comes after a whole number of photos, at least 1.',
       videoMax: 'Videos play a whole number of seconds, at least 1.',
       liveInterval: 'Live mode checks every 5 to 3,600 seconds, in whole seconds.',
@@ -94,7 +94,7 @@ describe('slideshow form', () => {
   it('speaks French when the organizer does', () => {
     setLocale('fr');
     expect(validate(form({ interval: 0, source: 'collection', collection: '' }))).toEqual({
-      interval: 'Une photo reste un nombre entier de secondes, de 2 à 600.',
+      interval: 'Une photo reste un nombre entier de secondes, de 1 à 600.',
       collection: 'Choisissez la collection à afficher.',
     });
     expect(validate(form({ liveInterval: 1 })).liveInterval).toBe(

@@ -13,7 +13,7 @@ import type { Transition } from '../bindings/Transition';
 import { t } from '../i18n/index.svelte';
 
 /** The limits the backend enforces, in seconds. */
-export const INTERVAL = { min: 2, max: 600 } as const;
+export const INTERVAL = { min: 1, max: 600 } as const;
 export const LIVE_INTERVAL = { min: 5, max: 3600 } as const;
 export const DEFAULT_LIVE_INTERVAL = 15;
 
