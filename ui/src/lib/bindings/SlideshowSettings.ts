@@ -8,7 +8,7 @@ import type { Transition } from "./Transition";
  */
 export type SlideshowSettings = { source: SlideSource, collection: number | null, order: SlideOrder, 
 /**
- * How long each photo stays, in seconds (2–600).
+ * How long each photo stays, in seconds (1–600).
  */
 interval_seconds: number, transition: Transition, 
 /**
