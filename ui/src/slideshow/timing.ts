@@ -10,7 +10,6 @@
  * kept, so a show running for hours does not grow memory.
  */
 
-import { tick } from 'svelte';
 
 export const DUE_MARK = 'klikt:slide:due';
 export const LATE_MEASURE = 'klikt:slide-late';
@@ -139,27 +138,4 @@ export function measureLate(due: number): void {
   } catch {
     // An engine without User Timing L3 options: the bench cannot run there anyway.
   }
-}
-
-/**
- * Resolves after Svelte has updated the DOM and the browser has rendered the
- * frame that shows it: a requestAnimationFrame callback runs just before the
- * frame's paint, and a message posted from it is handled once it is done.
- */
-export async function painted(): Promise<void> {
-  await tick();
-  await new Promise<void>((resolve) => {
-    if (typeof requestAnimationFrame !== 'function' || typeof MessageChannel !== 'function') {
-      setTimeout(resolve, 0);
-      return;
-    }
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  });
 }

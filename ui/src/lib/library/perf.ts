@@ -6,37 +6,12 @@
  * thousands of decisions do not grow memory.
  */
 
-import { tick } from 'svelte';
-
 /** Measures kept per name (the bench reads them with getEntriesByName). */
 export const KEEP = 500;
 
 const perf = (): Performance | null =>
   typeof performance !== 'undefined' && typeof performance.mark === 'function' ? performance : null;
 
-/**
- * Resolves after Svelte has updated the DOM and the browser has rendered the
- * frame that shows it: a requestAnimationFrame callback runs just before the
- * frame's style, layout and paint, and a message posted from it is handled
- * once that rendering is done (a task, after the frame).
- */
-export async function painted(): Promise<void> {
-  await tick();
-  await new Promise<void>((resolve) => {
-    if (typeof requestAnimationFrame !== 'function' || typeof MessageChannel !== 'function') {
-      setTimeout(resolve, 0);
-      return;
-    }
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  });
-}
 
 /** Replaces the mark `name` (one of each is enough: measures use timestamps). */
 export function mark(name: string): number {
