@@ -7,6 +7,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use klikt_library::tables::events;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -40,17 +41,19 @@ impl Klikt {
         // round on a dead network, and a long round (many new uploads)
         // must not be cut short.
         let outcome = pull.await.map_err(|e| e.to_string());
+        // Resolved as every command resolves an event key; the pending count
+        // is the event list's.
         let awaiting = self
-            .events()
+            .library
+            .read(|conn| events::find(conn, event))
             .ok()
-            .and_then(|list| {
-                list.into_iter().find(|e| {
-                    e.id.to_string() == event
-                        || e.name == event
-                        || e.remote_id.as_deref() == Some(event)
-                })
-            })
-            .map(|e| (e.id, e.pending_count));
+            .and_then(|row| {
+                let stats = self.events().ok()?;
+                stats
+                    .into_iter()
+                    .find(|e| e.id == row.id)
+                    .map(|e| (e.id, e.pending_count))
+            });
         let (event_id, awaiting_moderation) = match awaiting {
             Some((id, pending)) => (Some(id), pending),
             None => (previous.event_id, previous.awaiting_moderation),
