@@ -46,15 +46,30 @@ fn manifest_commands() -> BTreeSet<String> {
         .collect()
 }
 
-fn granted_commands(file: &str) -> BTreeSet<String> {
-    let capability = json(file);
-    capability["permissions"]
+/// A capability file's permissions, in order.
+fn permissions(file: &str) -> Vec<String> {
+    json(file)["permissions"]
         .as_array()
         .expect("a permission list")
         .iter()
-        .filter_map(|p| p.as_str())
+        .filter_map(|p| p.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The app commands a capability grants (`allow-<command>`).
+fn granted_commands(file: &str) -> BTreeSet<String> {
+    permissions(file)
+        .iter()
         .filter_map(|p| p.strip_prefix("allow-"))
         .map(|p| p.replace('-', "_"))
+        .collect()
+}
+
+/// Everything else a capability grants (core and plugin permissions).
+fn plugin_permissions(file: &str) -> Vec<String> {
+    permissions(file)
+        .into_iter()
+        .filter(|p| !p.starts_with("allow-"))
         .collect()
 }
 
@@ -90,15 +105,8 @@ fn the_slideshow_window_may_only_read_its_deck_and_settings() {
     );
     let capability = json("capabilities/slideshow.json");
     assert_eq!(capability["windows"], serde_json::json!(["slideshow"]));
-    let others: Vec<&str> = capability["permissions"]
-        .as_array()
-        .expect("a permission list")
-        .iter()
-        .filter_map(|p| p.as_str())
-        .filter(|p| !p.starts_with("allow-"))
-        .collect();
     assert_eq!(
-        others,
+        plugin_permissions("capabilities/slideshow.json"),
         [
             "core:default",
             "core:window:allow-set-fullscreen",
@@ -110,15 +118,8 @@ fn the_slideshow_window_may_only_read_its_deck_and_settings() {
 #[test]
 fn the_main_window_gets_no_plugin_permission_beyond_file_dialogs_and_notifications() {
     let capability = json("capabilities/main.json");
-    let others: Vec<&str> = capability["permissions"]
-        .as_array()
-        .expect("a permission list")
-        .iter()
-        .filter_map(|p| p.as_str())
-        .filter(|p| !p.starts_with("allow-"))
-        .collect();
     assert_eq!(
-        others,
+        plugin_permissions("capabilities/main.json"),
         [
             "core:default",
             "dialog:allow-open",
