@@ -8,15 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 
-import { Keys, WebDriver, waitFor } from './webdriver.mjs';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with tests/e2e/run.sh`);
-  return value;
-};
+import { Keys, WebDriver, env, screenshotOnFailure, waitFor } from './webdriver.mjs';
 
 const SERVER_URL = env('E2E_SERVER_URL');
 const SERVER_EVENT = env('E2E_SERVER_EVENT');
@@ -26,6 +20,7 @@ const ARTIFACTS = env('E2E_ARTIFACTS');
 const OUT = env('E2E_OUT');
 
 let driver;
+const check = screenshotOnFailure(() => driver, ARTIFACTS);
 
 /** The server's view of the event (`klikt-server inspect --json`). */
 function inspectServer() {
@@ -43,28 +38,7 @@ function localItems() {
   return JSON.parse(out.toString());
 }
 
-function check(name, body) {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      if (driver?.sessionId) {
-        const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-        await driver.screenshot(file).catch(() => {});
-        console.error(`# screenshot of the failure: ${file}`);
-      }
-      throw error;
-    }
-  });
-}
 
-/** Resolves once the page has painted twice and images had time to decode. */
-function painted() {
-  return driver.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 400)));
-  `);
-}
 
 const testid = (id) => `[data-testid="${id}"]`;
 
@@ -180,7 +154,7 @@ describe('culling a pulled event with the keyboard', () => {
         return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
       `),
     );
-    await painted();
+    await driver.painted();
     await driver.screenshot(join(OUT, 'library.png'));
   });
 
@@ -247,7 +221,7 @@ describe('culling a pulled event with the keyboard', () => {
           && img.getAttribute('src').startsWith('klikt-media://localhost/display/');
       `),
     );
-    await painted();
+    await driver.painted();
     await driver.screenshot(join(OUT, 'loupe.png'));
     await driver.press(Keys.Escape);
   });
@@ -276,7 +250,7 @@ describe('help and language', () => {
     for (const word of ['Pick', 'Reject', 'Approve', 'Hide', 'Undo']) {
       assert.match(help, new RegExp(word, 'i'), `the help names ${word}`);
     }
-    await painted();
+    await driver.painted();
     await driver.screenshot(join(OUT, 'help.png'));
     await driver.press(Keys.Escape);
   });
@@ -296,7 +270,7 @@ describe('help and language', () => {
       return /Envoyer/i.test(text) ? text : { ok: false, text };
     });
     assert.equal(await driver.execute('return document.documentElement.lang;'), 'fr');
-    await painted();
+    await driver.painted();
     await driver.screenshot(join(OUT, 'french.png'));
     await driver.execute(`
       const select = document.querySelector('[data-testid="language-select"]');

@@ -9,23 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { WebDriver, waitFor } from './webdriver.mjs';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with tests/e2e/run.sh`);
-  return value;
-};
+import { WebDriver, env, waitFor } from './webdriver.mjs';
 
 let driver;
 
-/** Resolves once the page has painted twice and images had time to decode. */
-function painted() {
-  return driver.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 400)));
-  `);
-}
 
 describe('the demo event on a first run', () => {
   before(async () => {
@@ -66,7 +53,7 @@ describe('the demo event on a first run', () => {
         `return document.querySelector('[data-testid="account-menu"]')?.textContent ?? '';`,
       );
       assert.match(account, /demo@klikt\.localhost/, 'signed in to the demo server');
-      await painted();
+      await driver.painted();
       await driver.screenshot(join(env('E2E_OUT'), 'demo.png'));
     } catch (error) {
       await driver.screenshot(join(env('E2E_ARTIFACTS'), 'demo-failure.png')).catch(() => {});

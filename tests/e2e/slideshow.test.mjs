@@ -7,21 +7,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 
-import { WebDriver, waitFor } from './webdriver.mjs';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with tests/e2e/run.sh`);
-  return value;
-};
+import { WebDriver, env, screenshotOnFailure, waitFor } from './webdriver.mjs';
 
 const EVENT_NAME = env('E2E_SERVER_EVENT_NAME');
 const OUT = env('E2E_OUT');
 const ARTIFACTS = env('E2E_ARTIFACTS');
 
 let driver;
+const check = screenshotOnFailure(() => driver, ARTIFACTS);
 let mainHandle;
 let showHandle;
 
@@ -68,18 +63,6 @@ async function watchSlides(count, { timeoutMs = 60000 } = {}) {
   return seen;
 }
 
-function check(name, body) {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      if (driver?.sessionId) {
-        await driver.screenshot(join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`)).catch(() => {});
-      }
-      throw error;
-    }
-  });
-}
 
 describe('the venue slideshow', () => {
   let approved = [];

@@ -2,6 +2,8 @@
 // window tests need, so the e2e suite has no npm dependencies.
 
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { it } from 'node:test';
 
 /** The W3C element key; WebKitWebDriver rejects any other. */
 export const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -115,6 +117,18 @@ export class WebDriver {
     return this.session('GET', '/title');
   }
 
+  /**
+   * Resolves once the page has painted twice and images had time to decode,
+   * so a screenshot shows the current DOM.
+   */
+  painted(settleMs = 400) {
+    return this.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), arguments[0])));`,
+      settleMs,
+    );
+  }
+
   async screenshot(file) {
     const png = await this.session('GET', '/screenshot');
     await writeFile(file, Buffer.from(png, 'base64'));
@@ -127,6 +141,42 @@ export class WebDriver {
       this.sessionId = null;
     }
   }
+}
+
+/** An E2E_* variable that tests/e2e/run.sh sets; fails in words without it. */
+export function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite with tests/e2e/run.sh`);
+  return value;
+}
+
+/**
+ * `check(name, [options], body)`: a node:test `it` that leaves a screenshot
+ * of the window (`getDriver()`'s) in `dir` when it fails.
+ */
+export function screenshotOnFailure(getDriver, dir) {
+  return (name, ...rest) => {
+    const body = rest.pop();
+    const options = rest[0] ?? {};
+    it(name, options, async () => {
+      try {
+        await body();
+      } catch (error) {
+        const driver = getDriver();
+        if (driver?.sessionId) {
+          await driver.painted().catch(() => {});
+          const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+          try {
+            await driver.screenshot(file);
+            console.error(`# screenshot of the failure: ${file}`);
+          } catch (shotError) {
+            console.error(`# no screenshot: ${shotError.message}`);
+          }
+        }
+        throw error;
+      }
+    });
+  };
 }
 
 /** WebDriver's codes for keys that are not characters. */

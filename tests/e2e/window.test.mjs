@@ -12,15 +12,9 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 
-import { WebDriver, waitFor } from './webdriver.mjs';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with tests/e2e/run.sh`);
-  return value;
-};
+import { WebDriver, env, screenshotOnFailure, waitFor } from './webdriver.mjs';
 
 const EVENT = env('E2E_EVENT');
 const EXPECTED = Number(env('E2E_EXPECTED'));
@@ -29,29 +23,8 @@ const OUT = env('E2E_OUT');
 const ARTIFACTS = env('E2E_ARTIFACTS');
 
 let driver;
+const check = screenshotOnFailure(() => driver, ARTIFACTS);
 
-/** A test that leaves a screenshot of the window behind when it fails. */
-function check(name, ...rest) {
-  const body = rest.pop();
-  const options = rest[0] ?? {};
-  it(name, options, async () => {
-    try {
-      await body();
-    } catch (error) {
-      if (driver?.sessionId) {
-        await painted().catch(() => {});
-        const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-        try {
-          await driver.screenshot(file);
-          console.error(`# screenshot of the failure: ${file}`);
-        } catch (shotError) {
-          console.error(`# no screenshot: ${shotError.message}`);
-        }
-      }
-      throw error;
-    }
-  });
-}
 
 /** Clicks (a real WebDriver click) the event list's row of the event named `name`. */
 async function openEvent(name) {
@@ -73,13 +46,6 @@ async function openEvent(name) {
   );
 }
 
-/** Resolves once the page has painted twice, so a screenshot shows the current DOM. */
-function painted() {
-  return driver.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 250)));
-  `);
-}
 
 /**
  * State of the grid's thumbnails; scrolls the first one still loading into
@@ -151,7 +117,7 @@ describe('Klikt window', () => {
     assert.ok(state.widths.every((w) => w > 0), 'every thumbnail decoded to a real image');
 
     await driver.execute(`document.querySelector('[data-testid="grid"]').scrollTop = 0;`);
-    await painted();
+    await driver.painted();
     const file = await driver.screenshot(join(OUT, 'window.png'));
     console.log(`# screenshot of the window: ${file}`);
   });
@@ -187,7 +153,7 @@ describe('Klikt window', () => {
     });
     assert.equal(tiles[0].thumb, false, 'no <img> for a photo without a thumbnail');
     assert.match(tiles[0].placeholder ?? '', /No preview/, 'the tile says why there is no picture');
-    await painted();
+    await driver.painted();
     await driver.screenshot(join(OUT, 'placeholder.png'));
   });
 });
