@@ -9,7 +9,7 @@ export const en = {
     'Klikt pulls the photos your guests shared into a library on this computer, where you sort, moderate and keep them — online or not.',
   'shell.welcome.demo.title': 'New to Klikt?',
   'shell.welcome.demo.body':
-    'Open a sample event with real guest photos. It runs on this computer: no account needed, nothing leaves it.',
+    'Open a sample event with guest photos, captions and messages. It runs on this computer: no account needed, nothing leaves it.',
   'shell.welcome.demo.start': 'Try the demo event',
   'shell.welcome.demo.starting': 'Starting the demo server and signing in… this takes a few seconds.',
   'shell.welcome.offline': 'Photos on a card or a disk?',
@@ -231,7 +231,7 @@ export const fr: Translation<typeof en> = {
     'Klikt rapatrie les photos partagées par vos invités dans une photothèque sur cet ordinateur, où vous les triez, les modérez et les gardez — connecté ou non.',
   'shell.welcome.demo.title': 'Vous découvrez Klikt ?',
   'shell.welcome.demo.body':
-    'Ouvrez un événement d’exemple avec de vraies photos d’invités. Tout se passe sur cet ordinateur : pas de compte, rien n’en sort.',
+    'Ouvrez un événement d’exemple avec des photos, légendes et messages d’invités. Tout se passe sur cet ordinateur : pas de compte, rien n’en sort.',
   'shell.welcome.demo.start': 'Essayer l’événement de démonstration',
   'shell.welcome.demo.starting': 'Démarrage du serveur de démonstration et connexion… quelques secondes.',
   'shell.welcome.offline': 'Des photos sur une carte ou un disque ?',
