@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "slideshow_settings",
     "set_slideshow_settings",
     "slide_deck",
+    "video_base_url",
     "monitors",
     "open_slideshow",
     "share_qr_svg",

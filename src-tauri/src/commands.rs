@@ -22,6 +22,7 @@ use tauri::{AppHandle, State};
 use crate::jobs;
 use crate::library::Library;
 use crate::slideshow_window;
+use crate::video_server::VideoServer;
 
 type Result<T> = std::result::Result<T, IpcError>;
 
@@ -251,6 +252,15 @@ pub fn set_slideshow_settings(
 #[tauri::command(async)]
 pub fn slide_deck(library: State<'_, Library>, event: String) -> Result<SlideDeck> {
     Ok(library.get()?.slide_deck(&event)?)
+}
+
+/// Where the slideshow's `<video>` loads videos from (see `video_server`).
+#[tauri::command]
+pub async fn video_base_url(
+    library: State<'_, Library>,
+    videos: State<'_, VideoServer>,
+) -> Result<String> {
+    videos.base_url(library.shared()?).await
 }
 
 #[tauri::command]

@@ -23,6 +23,7 @@ mod jobs;
 mod library;
 mod media_protocol;
 mod slideshow_window;
+mod video_server;
 
 use klikt_api::Jobs;
 use klikt_demo::DemoHost;
@@ -53,6 +54,7 @@ fn main() {
         .manage(Jobs::new())
         .manage(demo)
         .manage(slideshow_window::LiveShow::default())
+        .manage(video_server::VideoServer::default())
         .invoke_handler(tauri::generate_handler![
             commands::account,
             commands::login,
@@ -83,6 +85,7 @@ fn main() {
             commands::slideshow_settings,
             commands::set_slideshow_settings,
             commands::slide_deck,
+            commands::video_base_url,
             commands::monitors,
             commands::open_slideshow,
             commands::share_qr_svg,

@@ -54,11 +54,16 @@ fn parse_path(path: &str) -> Option<(Rendition, i64)> {
         "qr" => Rendition::Qr,
         _ => return None,
     };
-    // `i64::from_str` accepts a leading `+`; ids are plain digits.
+    Some((rendition, parse_id(id)?))
+}
+
+/// A media or event id in a URL: plain digits only (`i64::from_str` would
+/// also take a leading `+`).
+pub(crate) fn parse_id(id: &str) -> Option<i64> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((rendition, id.parse().ok()?))
+    id.parse().ok()
 }
 
 /// The protocol handler given to `register_asynchronous_uri_scheme_protocol`.

@@ -93,9 +93,9 @@ fn every_registered_command_is_in_the_build_manifest_and_granted_to_the_main_win
 }
 
 #[test]
-fn the_slideshow_window_may_only_read_its_deck_and_settings() {
+fn the_slideshow_window_may_only_read_its_deck_settings_and_videos() {
     let granted = granted_commands("capabilities/slideshow.json");
-    let expected: BTreeSet<String> = ["slide_deck", "slideshow_settings"]
+    let expected: BTreeSet<String> = ["slide_deck", "slideshow_settings", "video_base_url"]
         .into_iter()
         .map(str::to_owned)
         .collect();
@@ -158,5 +158,9 @@ fn the_csp_forbids_inline_and_foreign_scripts_and_the_global_tauri_object_is_off
     assert!(
         !connect.contains("http:") || connect.split_whitespace().all(|s| s.contains("ipc")),
         "the page talks to nothing but IPC: {connect}"
+    );
+    assert_eq!(
+        csp["media-src"], "http://127.0.0.1:*",
+        "videos only from the app's own loopback server (src/video_server.rs)"
     );
 }

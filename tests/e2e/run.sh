@@ -19,6 +19,7 @@
 # Usage: tests/e2e/run.sh
 #   E2E_SKIP_BUILD=1   use the binaries already built
 #   KLIKT_CORPUS=DIR   the test corpus (default: <repo>/../shared/corpus)
+#   E2E_SUITES="FILE…" run only these suites (default: every tests/e2e/*.test.mjs)
 # Takes ~5 s with the binaries built (E2E_SKIP_BUILD=1); the build adds
 # seconds when incremental, 4-10 min cold on 2 cores.
 # Output: node:test's report; tests/e2e/out/{window,placeholder}.png (always)
@@ -173,7 +174,7 @@ E2E_WEBDRIVER_URL="http://127.0.0.1:$PORT" E2E_APP="$APP" E2E_EVENT="$EVENT" \
   E2E_SERVER_URL="$SERVER_URL" E2E_SERVER_DATA="$SERVER_DATA" E2E_SERVER_EVENT="$SERVER_EVENT" \
   E2E_SERVER_EVENT_NAME="$SERVER_EVENT_NAME" E2E_EMAIL="$SERVER_EMAIL" E2E_PASSWORD="$SERVER_PASSWORD" \
   E2E_XSS_CAPTION="$XSS_CAPTION" E2E_CORPUS="$CORPUS" E2E_SERVER_PIDFILE="$WORK/server.pid" \
-  node --test --test-concurrency=1 --test-reporter=spec "$ROOT"/tests/e2e/*.test.mjs &
+  node --test --test-concurrency=1 --test-reporter=spec ${E2E_SUITES:-"$ROOT"/tests/e2e/*.test.mjs} &
 NODE_PID=$!
 # `wait` (unlike a foreground command) lets a TERM/INT trap run at once.
 wait "$NODE_PID"

@@ -2,10 +2,13 @@
 // server the earlier suites pulled from (tests/e2e/run.sh). Only approved
 // photos appear; one hidden while the show runs never appears again; in live
 // mode a guest's new upload, once approved in the main window, comes within
-// the next two slides; stopping the server does not stop the show.
+// the next two slides; a guest video plays to its end in the show and one
+// that cannot be played is skipped; stopping the server does not stop the show.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 
@@ -140,6 +143,68 @@ describe('the venue slideshow', () => {
     // the new photo jumps the queue: it is on screen within the next two.
     const next = await watchSlides(5);
     assert.ok(next.some((s) => s.id === arrived.id), `the new photo ${arrived.id} is not in ${JSON.stringify(next)}`);
+  });
+
+  check('a guest video plays to its end; one that cannot be played is skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klikt-video-'));
+    const good = join(dir, 'toast.mp4');
+    // 3 s of H.264 in MP4, what phones upload.
+    execFileSync('ffmpeg', [
+      '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=3:size=640x360:rate=25',
+      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', good,
+    ]);
+    // Sniffs as MP4 (its `ftyp` box is real) but the rest is noise: no player can decode it.
+    const broken = join(dir, 'broken.mp4');
+    writeFileSync(broken, Buffer.concat([readFileSync(good).subarray(0, 32), Buffer.alloc(4000, 0x5a)]));
+    for (const [uploader, file] of [['Video Guest', good], ['Broken Video', broken]]) {
+      execFileSync(env('E2E_KLIKT_SERVER'), [
+        'simulate', 'upload', '--data', env('E2E_SERVER_DATA'), '--event', env('E2E_SERVER_EVENT'),
+        '--uploader', uploader, file,
+      ]);
+    }
+    const [video, bad] = await waitFor('the live pull to bring both videos', () => {
+      const items = localItems();
+      const found = ['Video Guest', 'Broken Video'].map((name) => items.find((i) => i.uploader === name));
+      return found.every(Boolean) ? found : null;
+    }, { timeoutMs: 30000 });
+    const result = await command('moderate', { event: String(video.event_id), ids: [video.id, bad.id], action: 'approve' });
+    assert.ok(result.ok, JSON.stringify(result));
+
+    // Watch for the video: on screen, playing (time advancing), then gone once it ended.
+    await driver.switchTo(showHandle);
+    const seen = [];
+    let played = 0;
+    let videoSeenAt = null;
+    let videoLeftAt = null;
+    const deadline = Date.now() + 60000;
+    while (Date.now() < deadline && videoLeftAt === null) {
+      const now = await driver.execute(`
+        const el = document.querySelector('[data-testid="slide"][data-current="true"]');
+        if (!el) return null;
+        const v = el.querySelector('video');
+        return { kind: el.dataset.kind, id: Number(el.dataset.id), time: v ? v.currentTime : null };
+      `);
+      if (now) {
+        if (seen.at(-1)?.id !== now.id || seen.at(-1)?.kind !== now.kind) seen.push({ kind: now.kind, id: now.id });
+        if (now.kind === 'video' && now.id === video.id) {
+          videoSeenAt ??= Date.now();
+          played = Math.max(played, now.time ?? 0);
+        } else if (videoSeenAt !== null) {
+          videoLeftAt = Date.now();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(videoSeenAt !== null, `the video ${video.id} was never shown: ${JSON.stringify(seen)}`);
+    assert.ok(played > 1, `the video played (${played} s reached)`);
+    assert.ok(videoLeftAt !== null, 'the show moved on after the video');
+    // It ran to its end (3 s) rather than the 2 s photo interval.
+    assert.ok(videoLeftAt - videoSeenAt >= 2500, `the video stayed ${videoLeftAt - videoSeenAt} ms`);
+    const more = await watchSlides(6);
+    assert.ok(
+      [...seen, ...more].every((s) => s.id !== bad.id || s.kind !== 'video'),
+      `the unplayable video ${bad.id} was put on screen: ${JSON.stringify([...seen, ...more])}`,
+    );
   });
 
   check('stopping the server does not stop the show', async () => {

@@ -165,6 +165,22 @@ impl Klikt {
         Ok(Some(self.library.store().path(&sha, which)))
     }
 
+    /// A video's original file and its MIME type, for the slideshow to play;
+    /// `None` for a photo or an unknown id. Photos' originals are never handed
+    /// to the webview (it shows renditions), and videos have no rendition to
+    /// play but the original.
+    pub fn video_file(&self, media_id: i64) -> Result<Option<(PathBuf, String)>, ApiError> {
+        let Some(row) = self.library.read(|conn| media::get(conn, media_id))? else {
+            return Ok(None);
+        };
+        if row.record.kind != MediaKind::Video {
+            return Ok(None);
+        }
+        let sha = Sha256Hex::parse(&row.record.sha256)?;
+        let path = self.library.store().path(&sha, FileKind::Original);
+        Ok(Some((path, row.record.mime)))
+    }
+
     /// Imports files, folders and ZIP archives into the local event named in
     /// `request` (created if new). `progress` is called after each file;
     /// setting `cancel` stops the import after the files under way.

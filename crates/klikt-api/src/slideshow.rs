@@ -152,7 +152,7 @@ pub struct Slide {
     pub arrived_at: Option<String>,
     pub width: Option<u32>,
     pub height: Option<u32>,
-    /// False when there is no display rendition to show (the show skips it).
+    /// False for a photo without a display rendition (the show skips it).
     pub showable: bool,
 }
 
@@ -251,7 +251,9 @@ impl Klikt {
                 arrived_at: m.record.uploaded_at.or(Some(m.record.imported_at)),
                 width: m.record.width,
                 height: m.record.height,
-                showable: m.record.has_display,
+                // A video plays from its original (the poster is optional);
+                // a photo needs its display rendition.
+                showable: m.record.kind == klikt_library::MediaKind::Video || m.record.has_display,
             })
             .collect();
         let messages = notes

@@ -28,7 +28,7 @@ afterEach(() => {
 
 /** A deck the test edits between reads; `failing` makes every read reject. */
 function fakeApi(initial: SlideDeck) {
-  const state = { deck: initial, failing: false, reads: 0 };
+  const state = { deck: initial, failing: false, reads: 0, videoServer: true };
   const api: SlideshowApi = {
     slideDeck: vi.fn(async () => {
       state.reads += 1;
@@ -36,17 +36,24 @@ function fakeApi(initial: SlideDeck) {
       return structuredClone(state.deck);
     }),
     slideshowSettings: vi.fn(async () => structuredClone(state.deck.settings)),
+    videoBaseUrl: vi.fn(async () => {
+      if (!state.videoServer) throw { code: 'io', message: 'could not listen on the loopback interface' };
+      return 'http://127.0.0.1:9/s3cret';
+    }),
   };
   return { api, state };
 }
 
 interface OpenOptions {
+  videoServer?: boolean;
   loadImage?: LoadImage;
+  loadVideo?: LoadImage;
   refreshMs?: number;
 }
 
 async function open(deck: SlideDeck, options: OpenOptions = {}) {
   const fake = fakeApi(deck);
+  fake.state.videoServer = options.videoServer ?? true;
   const windowControl: WindowControl = {
     toggleFullscreen: vi.fn(async () => {}),
     close: vi.fn(async () => {}),
@@ -59,6 +66,7 @@ async function open(deck: SlideDeck, options: OpenOptions = {}) {
       api: fake.api,
       eventId: 7,
       loadImage: options.loadImage ?? (async () => {}),
+      loadVideo: options.loadVideo ?? (async () => {}),
       afterPaint: () => tick(),
       windowControl,
       refreshMs: options.refreshMs ?? 5000,
@@ -319,5 +327,101 @@ describe('Slideshow', () => {
     window.dispatchEvent(new MouseEvent('mousemove'));
     await advance(0);
     expect(root().classList.contains('cursor-hidden')).toBe(false);
+  });
+});
+
+describe('Slideshow videos', () => {
+  const video = (id: number) => photo(id, { kind: 'video' });
+  const onScreen = () => document.querySelector<HTMLVideoElement>('[data-current="true"] video');
+  let play: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  let pause: ReturnType<typeof vi.fn<() => void>>;
+
+  beforeEach(() => {
+    // jsdom has no media pipeline: record what the show asks of it.
+    play = vi.fn<() => Promise<void>>(async () => {});
+    pause = vi.fn<() => void>();
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(play);
+    vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(pause);
+    vi.spyOn(HTMLMediaElement.prototype, 'load').mockImplementation(() => {});
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Plays `ms` of the video on screen, reporting progress like a real player. */
+  async function playFor(ms: number) {
+    for (let t = 0; t < ms; t += 1000) {
+      onScreen()?.dispatchEvent(new Event('timeupdate'));
+      await advance(1000);
+    }
+  }
+
+  it('plays a video from the app video URL, muted by default, to its end', async () => {
+    await open(deckOf([1, video(2), 3], { interval_seconds: 5, video_max_seconds: 60 }));
+    await advance(5000);
+    expect(shown()).toBe('video:2');
+    const el = onScreen();
+    expect(el?.getAttribute('src')).toBe('http://127.0.0.1:9/s3cret/2');
+    expect(el?.muted).toBe(true);
+    expect(play).toHaveBeenCalled();
+    await playFor(20_000);
+    expect(shown()).toBe('video:2');
+    el?.dispatchEvent(new Event('ended'));
+    await advance(0);
+    expect(shown()).toBe('photo:3');
+  });
+
+  it('plays with sound when the event says so', async () => {
+    await open(deckOf([video(2)], { videos_muted: false }));
+    expect(onScreen()?.muted).toBe(false);
+  });
+
+  it('cuts a long video at the maximum length', async () => {
+    await open(deckOf([video(2), 3], { interval_seconds: 5, video_max_seconds: 12 }));
+    expect(shown()).toBe('video:2');
+    await playFor(11_000);
+    expect(shown()).toBe('video:2');
+    await playFor(1000);
+    expect(shown()).toBe('photo:3');
+    await advance(5000);
+    expect(shown()).toBe('video:2');
+  });
+
+  it('skips a video that cannot be played, without waiting its turn out', async () => {
+    const loadVideo: LoadImage = async () => {
+      throw new Error('no decoder for this stream');
+    };
+    await open(deckOf([1, video(2), 3], { interval_seconds: 5 }), { loadVideo });
+    expect(await watch(14_000)).toEqual(['photo:1', 'photo:3', 'photo:1']);
+  });
+
+  it('skips videos, and plays the photos, when the video server cannot start', async () => {
+    const loadVideo = vi.fn<LoadImage>(async () => {});
+    await open(deckOf([1, video(2), 3], { interval_seconds: 5 }), { loadVideo, videoServer: false });
+    expect(await watch(14_000)).toEqual(['photo:1', 'photo:3', 'photo:1']);
+    expect(loadVideo).not.toHaveBeenCalled();
+  });
+
+  it('moves on when a playing video fails or stops making progress', async () => {
+    await open(deckOf([video(2), 3, video(4)], { interval_seconds: 5, video_max_seconds: 60 }));
+    expect(shown()).toBe('video:2');
+    onScreen()?.dispatchEvent(new Event('error'));
+    await advance(0);
+    expect(shown()).toBe('photo:3');
+    await advance(5000);
+    expect(shown()).toBe('video:4');
+    // No progress reported: given up well before the 60 s maximum.
+    await advance(10_000);
+    expect(shown()).toBe('video:2');
+  });
+
+  it('pauses the video with the show on Space', async () => {
+    await open(deckOf([video(2), 3]));
+    pause.mockClear();
+    press(' ');
+    await advance(0);
+    expect(pause).toHaveBeenCalled();
+    await advance(120_000);
+    expect(shown()).toBe('video:2');
   });
 });

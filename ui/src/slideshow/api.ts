@@ -1,8 +1,10 @@
 /**
  * The commands the slideshow window may call (its capability grants only
- * these): read the deck and the settings. Media come through the
- * `klikt-media` scheme: `mediaUrl('display', id)` for photos and
- * `qrUrl(eventId)` for the event's QR code (PNG).
+ * these): read the deck and the settings, and learn where videos play
+ * from. Images come through the `klikt-media` scheme: `mediaUrl('display',
+ * id)` for photos and `qrUrl(eventId)` for the event's QR code (PNG). Videos
+ * come from the app's loopback server (`src-tauri/src/video_server.rs`):
+ * WebKitGTK cannot play media from a custom scheme.
  */
 
 import { invoke as tauriInvoke } from '@tauri-apps/api/core';
@@ -16,6 +18,8 @@ export interface SlideshowApi {
   /** Approved items of the settings' source, and approved messages; re-read it often (cheap). */
   slideDeck(event: number): Promise<SlideDeck>;
   slideshowSettings(event: number): Promise<SlideshowSettings>;
+  /** `http://127.0.0.1:PORT/SECRET`; a video plays from `${base}/${mediaId}`. */
+  videoBaseUrl(): Promise<string>;
 }
 
 export function createSlideshowApi(invoke: Invoke = tauriInvoke): SlideshowApi {
@@ -29,6 +33,7 @@ export function createSlideshowApi(invoke: Invoke = tauriInvoke): SlideshowApi {
   return {
     slideDeck: (event) => call('slide_deck', { event: String(event) }),
     slideshowSettings: (event) => call('slideshow_settings', { event: String(event) }),
+    videoBaseUrl: () => call('video_base_url'),
   };
 }
 

@@ -18,11 +18,14 @@ describe('chronological and manual order', () => {
     expect(ids(take(player, 4))).toEqual([9, 4, 6, 9]);
   });
 
-  it('skips unshowable photos and videos', () => {
-    const player = new Player(
-      deckOf([photo(1), photo(2, { showable: false }), photo(3, { kind: 'video' }), photo(4)]),
-    );
+  it('skips unshowable photos', () => {
+    const player = new Player(deckOf([photo(1), photo(2, { showable: false }), photo(4)]));
     expect(ids(take(player, 4))).toEqual([1, 4, 1, 4]);
+  });
+
+  it('plays videos in their place among the photos', () => {
+    const player = new Player(deckOf([photo(1), photo(3, { kind: 'video' }), photo(4)]));
+    expect(keys(take(player, 4))).toEqual(['photo:1', 'video:3', 'photo:4', 'photo:1']);
   });
 
   it('has nothing to show for an empty deck', () => {

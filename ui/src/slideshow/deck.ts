@@ -16,8 +16,8 @@
  *   repeat;
  * - `previous()` / `next()` walk back and forth through what was shown.
  *
- * Videos are skipped until the app serves them: the Rust side has no video
- * rendition in the media scheme yet, so only photos and message cards play.
+ * Videos take a photo's place in every order ("photos" below means both);
+ * how long one stays on screen is the player component's business.
  */
 
 import type { Slide } from '../lib/bindings/Slide';
@@ -25,7 +25,7 @@ import type { SlideDeck } from '../lib/bindings/SlideDeck';
 import type { SlideshowSettings } from '../lib/bindings/SlideshowSettings';
 
 export interface PlayItem {
-  /** Unique across kinds: `photo:12`, `message:3`. */
+  /** Unique across kinds: `photo:12`, `video:4`, `message:3`. */
   key: string;
   kind: Slide['kind'];
   id: number;
@@ -45,9 +45,9 @@ export const itemKey = (slide: Pick<Slide, 'kind' | 'id'>): string => `${slide.k
 
 const toItem = (slide: Slide): PlayItem => ({ key: itemKey(slide), kind: slide.kind, id: slide.id, slide });
 
-/** Whether a slide can go on screen now: showable photos (videos wait until the app serves them). */
+/** Whether a slide can go on screen now: showable photos and videos. */
 export function playable(slide: Slide): boolean {
-  return slide.showable && slide.kind === 'photo';
+  return slide.showable && slide.kind !== 'message';
 }
 
 /** A small deterministic generator (mulberry32) for reproducible shuffles. */
@@ -107,7 +107,7 @@ export class Player {
     if (deck) this.refresh(deck);
   }
 
-  /** Photos that can play now (videos and unshowable items excluded). */
+  /** Photos and videos that can play now (unshowable items excluded). */
   get photoCount(): number {
     return this.baseOrder.length;
   }

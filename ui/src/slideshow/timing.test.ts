@@ -37,6 +37,39 @@ describe('Scheduler', () => {
     scheduler.stop();
   });
 
+  it('holds a slide shown on time for its own length, then goes back to the interval', async () => {
+    const onDue = vi.fn();
+    // The first slide due is a 5 s video.
+    const wrapped: Scheduler = new Scheduler(() => {
+      onDue();
+      if (onDue.mock.calls.length === 1) wrapped.holdCurrent(5000);
+    }, 1000);
+    wrapped.restart();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(onDue).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(onDue).toHaveBeenCalledTimes(3);
+    wrapped.stop();
+  });
+
+  it('holds a slide shown by hand from the moment it is held', async () => {
+    const onDue = vi.fn();
+    const scheduler = new Scheduler(onDue, 1000);
+    scheduler.restart();
+    await vi.advanceTimersByTimeAsync(500);
+    scheduler.restart();
+    scheduler.holdCurrent(3000);
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(onDue).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(onDue).toHaveBeenCalledTimes(1);
+    scheduler.stop();
+  });
+
   it('pauses and resumes with the time that was left', async () => {
     const onDue = vi.fn();
     const scheduler = new Scheduler(onDue, 1000);

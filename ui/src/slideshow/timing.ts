@@ -26,6 +26,8 @@ export class Scheduler {
   private remaining: number | null = null;
   private running = false;
   private firing = false;
+  /** A one-off length for the slide being shown while `firing` (see `holdCurrent`). */
+  private slideMs: number | null = null;
   private readonly now: () => number;
 
   /** `onDue` shows the next slide; the next one is armed once it resolves. */
@@ -44,11 +46,27 @@ export class Scheduler {
   /** Starts counting a full interval from now (after a slide was shown by hand, too). */
   restart(): void {
     this.running = true;
+    this.slideMs = null;
     if (this.paused) {
       this.remaining = this.intervalMs;
       return;
     }
     this.arm(this.intervalMs);
+  }
+
+  /**
+   * The slide just shown stays `ms` instead of the interval (a video's
+   * length); the interval applies again from the slide after it.
+   */
+  holdCurrent(ms: number): void {
+    if (!this.running) return;
+    if (this.firing) {
+      this.slideMs = ms;
+    } else if (this.paused) {
+      this.remaining = ms;
+    } else {
+      this.arm(ms);
+    }
   }
 
   setInterval(ms: number): void {
@@ -104,7 +122,10 @@ export class Scheduler {
     } finally {
       this.firing = false;
     }
-    if (this.running && !this.paused && this.timer === null) this.arm(this.intervalMs);
+    const held = this.slideMs;
+    this.slideMs = null;
+    if (this.running && !this.paused && this.timer === null) this.arm(held ?? this.intervalMs);
+    else if (this.paused && held !== null) this.remaining = held;
   }
 }
 

@@ -22,6 +22,6 @@ text: string | null, taken_at: string | null,
  */
 arrived_at: string | null, width: number | null, height: number | null, 
 /**
- * False when there is no display rendition to show (the show skips it).
+ * False for a photo without a display rendition (the show skips it).
  */
 showable: boolean, };
