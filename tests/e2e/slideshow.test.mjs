@@ -3,10 +3,11 @@
 // photos appear; one hidden while the show runs never appears again; in live
 // mode a guest's new upload, once approved in the main window, comes within
 // the next two slides; a guest video plays to its end in the show and one
-// that cannot be played is skipped; stopping the server does not stop the show.
+// that cannot be played is skipped; stopping the server does not stop the show,
+// and when it comes back the show catches up with what was uploaded meanwhile.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ let driver;
 const check = screenshotOnFailure(() => driver, ARTIFACTS);
 let mainHandle;
 let showHandle;
+/** The reference server this suite starts again after stopping run.sh's. */
+let revived = null;
 
 function localItems() {
   const out = execFileSync(env('E2E_KLIKT'), ['--library', env('E2E_LIBRARY'), 'ls', EVENT_NAME, '--json']);
@@ -77,6 +80,7 @@ describe('the venue slideshow', () => {
 
   after(async () => {
     await driver?.quit();
+    revived?.kill();
   });
 
   check('opens in its own full-screen window and shows only approved photos', async () => {
@@ -221,5 +225,33 @@ describe('the venue slideshow', () => {
     await driver.switchTo(showHandle);
     const audience = await driver.execute(`return document.body.innerText;`);
     assert.doesNotMatch(audience, /error|offline|failed/i, 'nothing for the audience to see');
+  });
+
+  check('when the server comes back the show catches up with uploads made meanwhile', async () => {
+    // A guest uploads while the venue is offline (straight into the server's data folder).
+    execFileSync(env('E2E_KLIKT_SERVER'), [
+      'simulate', 'upload', '--data', env('E2E_SERVER_DATA'), '--event', env('E2E_SERVER_EVENT'),
+      '--uploader', 'Offline Guest', join(env('E2E_CORPUS'), 'jpg/orientation/landscape_7.jpg'),
+    ]);
+    const address = new URL(env('E2E_SERVER_URL')).host;
+    revived = spawn(env('E2E_KLIKT_SERVER'), ['serve', '--data', env('E2E_SERVER_DATA'), '--listen', address], {
+      stdio: 'ignore',
+    });
+    const arrived = await waitFor('the next live pull to bring the upload', () => {
+      const item = localItems().find((i) => i.uploader === 'Offline Guest');
+      return item ?? null;
+    }, { timeoutMs: 30000 });
+    await driver.switchTo(mainHandle);
+    await waitFor('the organizer sees live again, with the upload awaiting moderation', async () => {
+      const chip = await driver.execute(`
+        const el = document.querySelector('[data-testid="live-chip"]');
+        return el ? { state: el.dataset.state, text: el.innerText } : null;
+      `);
+      return chip?.state === 'live' && /\b[1-9]/.test(chip.text) ? chip : { ok: false, chip };
+    }, { timeoutMs: 30000 });
+    const result = await command('moderate', { event: String(arrived.event_id), ids: [arrived.id], action: 'approve' });
+    assert.ok(result.ok, JSON.stringify(result));
+    const next = await watchSlides(5);
+    assert.ok(next.some((s) => s.id === arrived.id), `the caught-up photo ${arrived.id} is not in ${JSON.stringify(next)}`);
   });
 });
