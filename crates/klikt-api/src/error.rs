@@ -18,6 +18,9 @@ pub enum ApiError {
     Keyring(String),
     #[error("not signed in to a Klikt server: run `klikt login --server URL --email E` first")]
     NotSignedIn,
+    /// An export could not write or read a file; the message names it.
+    #[error("{0}")]
+    Export(String),
     /// A bug of Klikt's (a task that panicked, a closed channel).
     #[error("{0}")]
     Internal(String),
@@ -40,6 +43,7 @@ impl ApiError {
             ApiError::Remote(remote) => remote.code(),
             ApiError::Keyring(_) => "keyring",
             ApiError::NotSignedIn => "not_signed_in",
+            ApiError::Export(_) => "export",
             ApiError::Internal(_) => "internal",
         }
     }

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ApiError, ImportProgress, ImportReport, ImportRequest, IpcError, Klikt, PullOptions,
-    PullProgress, PullReport, PushReport,
+    ApiError, ExportReport, ImportProgress, ImportReport, ImportRequest, IpcError, Klikt,
+    PullOptions, PullProgress, PullReport, PushReport, VerifyReport,
 };
 
 /// What a job does.
@@ -25,6 +25,9 @@ pub enum JobKind {
     Import,
     Pull,
     Sync,
+    Export,
+    /// Pull (when the server is there), export everything, verify.
+    Archive,
 }
 
 /// Where a running job is. Rates and time left are derived by the front end
@@ -62,7 +65,17 @@ pub enum JobOutcome {
 pub enum JobReport {
     Import(ImportReport),
     Pull(PullReport),
-    Sync { pull: PullReport, push: PushReport },
+    Sync {
+        pull: PullReport,
+        push: PushReport,
+    },
+    Export(ExportReport),
+    Archive {
+        /// None when the event is local or the server could not be reached.
+        pull: Option<PullReport>,
+        export: ExportReport,
+        verify: VerifyReport,
+    },
 }
 
 /// The end of a job: its report, or the error that stopped it.

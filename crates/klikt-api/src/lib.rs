@@ -10,6 +10,8 @@ mod credentials;
 mod decide;
 mod dto;
 mod error;
+pub mod export;
+mod forget;
 mod import;
 mod ingest;
 mod jobs;
@@ -34,6 +36,10 @@ pub use dto::{
     RemoteEventSummary, SyncStatus, UploaderCount,
 };
 pub use error::{ApiError, IpcError};
+pub use export::{
+    ArchiveSettings, ExportFailure, ExportLayout, ExportProgress, ExportRecord, ExportReport,
+    ExportRequest, ExportSelection, ForgetPreview, ForgetReport, VerifyReport,
+};
 pub use import::ImportRequest;
 pub use jobs::{
     JobFinished, JobKind, JobOutcome, JobProgress, JobReport, JobTicket, Jobs, ProgressGate,
@@ -234,6 +240,22 @@ fn media_filter(query: &MediaQuery) -> Result<media::MediaFilter, ApiError> {
 
 /// The current time as the library stores it. Front-end entry points read the
 /// clock here; the logic below them takes time as a parameter.
+/// A size for people: `532 B`, `4.2 MB`, `1.3 GB` (decimal units, like file managers).
+pub fn human_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{} B", bytes.max(0))
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 fn now_iso() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use klikt_api::{
-    Curation, Flag, ImportRequest, Klikt, MediaQuery, Moderation, PullOptions, Selection, Selector,
-    Status,
+    Curation, ExportLayout, ExportRequest, ExportSelection, Flag, ImportRequest, Klikt, MediaQuery,
+    Moderation, PullOptions, Selection, Selector, Status,
 };
 
 /// Klikt Desktop's command line: import, pull, browse and curate event albums.
@@ -186,6 +186,52 @@ enum Command {
         /// Pixels a side of a PNG (at least).
         #[arg(long, default_value_t = 1024)]
         size: u32,
+    },
+    /// Export an event's originals and guest messages to a folder or a ZIP
+    /// file, with manifest.json and SHA256SUMS. Re-running the same export
+    /// keeps what is already there with the right hash.
+    Export {
+        /// Event id or name.
+        event: String,
+        /// A folder, or a file ending in `.zip`.
+        #[arg(long, value_name = "DIR|FILE.zip")]
+        to: PathBuf,
+        /// Which items: all, approved, picked, favorites or collection:NAME.
+        #[arg(long, default_value = "all", value_parser = parse_selection)]
+        only: ExportSelection,
+        /// File names; placeholders {date} {time} {uploader} {seq} {ext} {original} {id}.
+        #[arg(long, default_value = klikt_api::export::DEFAULT_TEMPLATE)]
+        template: String,
+        /// flat, by-uploader or by-day.
+        #[arg(long, default_value = "flat", value_parser = parse_layout)]
+        layout: ExportLayout,
+        /// Remove GPS tags from JPEG copies (for sharing); originals stay as they are.
+        #[arg(long)]
+        strip_location: bool,
+        /// Add an offline index.html with thumbnails that opens in any browser.
+        #[arg(long)]
+        gallery: bool,
+        /// Print the export report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-hash an export (a folder or a .zip) against its manifest and name
+    /// every missing or altered file.
+    Verify {
+        #[arg(value_name = "DIR|FILE.zip")]
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an event from this computer entirely: originals, renditions and
+    /// every row (nothing left in the database file or its WAL). The server's
+    /// copy is not touched.
+    Forget {
+        /// Event id or name.
+        event: String,
+        /// Do it without asking (scripts); otherwise the event's name must be typed.
+        #[arg(long)]
+        yes: bool,
     },
     /// The trash of a local event.
     Trash {
@@ -362,6 +408,81 @@ fn pull(klikt: &Klikt, event: &str, jobs: usize) -> Result<klikt_api::PullReport
     });
     bar.finish_and_clear();
     Ok(report?)
+}
+
+/// Exports with a progress bar; Ctrl+C stops between files (a folder keeps
+/// what was written for the next run, a ZIP is removed).
+fn export(klikt: &Klikt, request: &ExportRequest) -> Result<klikt_api::ExportReport> {
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let cancel = std::sync::Arc::new(AtomicBool::new(false));
+    let on_signal = cancel.clone();
+    let _ = ctrlc_once(move || on_signal.store(true, std::sync::atomic::Ordering::Relaxed));
+    let report = klikt.export(
+        request,
+        &mut |p| {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(format!("{}/{} files", p.done, p.total));
+        },
+        &cancel,
+    );
+    bar.finish_and_clear();
+    Ok(report?)
+}
+
+/// Runs `on_interrupt` on the first Ctrl+C (from a small runtime thread).
+fn ctrlc_once(on_interrupt: impl FnOnce() + Send + 'static) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the signal handler")?;
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("stopping after the file under way…");
+                on_interrupt();
+            }
+        });
+    });
+    Ok(())
+}
+
+/// Asks for the event's name on the terminal; true when it was typed exactly.
+fn confirm_by_name(name: &str) -> Result<bool> {
+    eprint!("Type the event's name ({name}) to remove it from this computer: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the confirmation from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']) == name)
+}
+
+fn parse_selection(text: &str) -> Result<ExportSelection, String> {
+    match text {
+        "all" => Ok(ExportSelection::All),
+        "approved" => Ok(ExportSelection::Approved),
+        "picked" => Ok(ExportSelection::Picked),
+        "favorites" => Ok(ExportSelection::Favorites),
+        _ => match text.strip_prefix("collection:") {
+            Some(name) if !name.is_empty() => Ok(ExportSelection::Collection(name.to_owned())),
+            _ => Err("expected all, approved, picked, favorites or collection:NAME".to_owned()),
+        },
+    }
+}
+
+fn parse_layout(text: &str) -> Result<ExportLayout, String> {
+    match text {
+        "flat" => Ok(ExportLayout::Flat),
+        "by-uploader" => Ok(ExportLayout::ByUploader),
+        "by-day" => Ok(ExportLayout::ByDay),
+        _ => Err("expected flat, by-uploader or by-day".to_owned()),
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -590,6 +711,60 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Qr { event, out, size } => {
             klikt.save_share_qr(&event, &out, size)?;
             eprintln!("Wrote the QR code of {event:?} to {}.", out.display());
+        }
+        Command::Export {
+            event,
+            to,
+            only,
+            template,
+            layout,
+            strip_location,
+            gallery,
+            json,
+        } => {
+            let request = ExportRequest {
+                event,
+                to,
+                only,
+                template: Some(template),
+                layout,
+                strip_location,
+                gallery,
+            };
+            let report = export(&klikt, &request)?;
+            if json {
+                output::json(&report)?;
+            }
+            output::export_summary(&report);
+            if report.cancelled || !report.failed.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Verify { path, json } => {
+            let report = klikt.verify_export(&path)?;
+            if json {
+                output::json(&report)?;
+            }
+            output::verify_summary(&report);
+            if !report.ok() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Forget { event, yes } => {
+            let preview = klikt.forget_preview(&event)?;
+            output::forget_warning(&preview);
+            if !yes && !confirm_by_name(&preview.event_name)? {
+                eprintln!("Nothing was removed.");
+                return Ok(ExitCode::FAILURE);
+            }
+            let report = klikt.forget(&event)?;
+            eprintln!(
+                "Forgot {:?}: {} item(s), {} message(s), {} freed.",
+                report.event_name,
+                report.media_removed,
+                report.messages_removed,
+                output::human_bytes(report.bytes_freed)
+            );
         }
         Command::Trash {
             command: TrashCommand::Empty { event },

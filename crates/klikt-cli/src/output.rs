@@ -6,8 +6,9 @@ use std::io::Write;
 
 use anyhow::Result;
 use klikt_api::{
-    ConflictItem, DecisionReport, EventSummary, ImportReport, LogEntry, MediaItem, MessageItem,
-    OutboxItem, PullReport, PushReport, Rejection, RemoteEventSummary,
+    ConflictItem, DecisionReport, EventSummary, ExportReport, ForgetPreview, ImportReport,
+    LogEntry, MediaItem, MessageItem, OutboxItem, PullReport, PushReport, Rejection,
+    RemoteEventSummary, VerifyReport,
 };
 use serde::Serialize;
 
@@ -32,20 +33,7 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
-pub fn human_bytes(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes.max(0) as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use klikt_api::human_bytes;
 
 pub fn events_table(out: &mut dyn Write, events: &[EventSummary]) -> std::io::Result<()> {
     if events.is_empty() {
@@ -432,4 +420,84 @@ pub fn messages_table(out: &mut dyn Write, list: &[MessageItem]) -> std::io::Res
         )?;
     }
     Ok(())
+}
+
+pub fn export_summary(report: &ExportReport) {
+    let mut line = format!(
+        "Exported {} file(s), {}, of \"{}\" to {}",
+        report.files,
+        human_bytes(report.bytes as i64),
+        printable(&report.event_name),
+        report.destination.display()
+    );
+    if report.skipped > 0 {
+        line.push_str(&format!("; {} already there", report.skipped));
+    }
+    if report.messages > 0 {
+        line.push_str(&format!("; {} guest message(s)", report.messages));
+    }
+    if report.cancelled {
+        line.push_str("; stopped before the end (run the same export again to finish it)");
+    }
+    eprintln!("{line}.");
+    for failure in &report.failed {
+        eprintln!(
+            "  not exported: {} (item {}): {}",
+            printable(&failure.original_name),
+            failure.media_id,
+            failure.reason
+        );
+    }
+}
+
+pub fn verify_summary(report: &VerifyReport) {
+    if report.ok() {
+        eprintln!(
+            "OK: all {} file(s) of \"{}\" in {} match their SHA-256.",
+            report.checked,
+            printable(&report.event_name),
+            report.path.display()
+        );
+        return;
+    }
+    for path in &report.missing {
+        eprintln!("missing: {}", printable(path));
+    }
+    for path in &report.altered {
+        eprintln!("altered: {}", printable(path));
+    }
+    eprintln!(
+        "FAILED: {} missing and {} altered of {} file(s) in {}.",
+        report.missing.len(),
+        report.altered.len(),
+        report.checked,
+        report.path.display()
+    );
+}
+
+pub fn forget_warning(preview: &ForgetPreview) {
+    eprintln!(
+        "Forgetting \"{}\" removes from this computer {} photo(s) and video(s), {} guest message(s) and {}.",
+        printable(&preview.event_name),
+        preview.media_count,
+        preview.message_count,
+        human_bytes(preview.bytes)
+    );
+    if preview.unsent_decisions > 0 {
+        eprintln!(
+            "{} decision(s) not yet sent to the server will be lost.",
+            preview.unsent_decisions
+        );
+    }
+    match &preview.verified_export {
+        Some(export) => eprintln!(
+            "A verified export exists: {} ({} files, verified {}).",
+            export.destination.display(),
+            export.files,
+            export.verified_at.as_deref().unwrap_or("")
+        ),
+        None => eprintln!(
+            "There is NO verified export of this event: run `klikt export` then `klikt verify` first to keep a copy."
+        ),
+    }
 }

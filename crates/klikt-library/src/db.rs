@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_decisions.sql"),
     include_str!("../migrations/0004_browse.sql"),
     include_str!("../migrations/0005_slideshow.sql"),
+    include_str!("../migrations/0006_exports.sql"),
 ];
 
 /// The newest schema version this build understands.

@@ -108,6 +108,22 @@ impl Library {
     }
 }
 
+impl Library {
+    /// Copies every committed page from the WAL into the database file and
+    /// truncates the WAL to nothing. With `secure_delete` on (always, see
+    /// `db::connect`), deleted rows are then in neither file.
+    pub fn checkpoint(&self) -> Result<()> {
+        let conn = lock(&self.writer);
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        if busy != 0 {
+            return Err(LibraryError::Invalid(
+                "the library is in use by another Klikt process: close it and try again".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic in another thread mid-query leaves the connection itself usable;
     // SQLite rolled back any open transaction when the guard was dropped.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod external;
 mod heif;
 mod jpeg;
+pub mod location;
 pub mod metadata;
 pub mod orientation;
 mod raster;
@@ -21,6 +22,7 @@ pub mod sniff;
 
 pub use error::MediaError;
 pub use external::Tools;
+pub use location::strip_location;
 pub use metadata::{read_metadata, Metadata};
 pub use renditions::{render, Limits, Preview, Rendered, Source};
 pub use sniff::{sniff, Format, MediaKind};

@@ -357,6 +357,25 @@ fn renumber(
     Ok(())
 }
 
+/// The names of the collections each of the event's items is in, by media id
+/// (names in alphabetical order).
+pub fn names_by_media(
+    conn: &Connection,
+    event_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ci.media_id, c.name FROM collection_items ci
+         JOIN collections c ON c.id = ci.collection_id
+         WHERE c.event_id = ?1 ORDER BY c.name",
+    )?;
+    let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for row in stmt.query_map([event_id], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?)))? {
+        let (media_id, name) = row?;
+        out.entry(media_id).or_default().push(name);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,3 +488,4 @@ mod tests {
         assert!(create(&conn, event, "two\nlines", "t").is_err());
     }
 }
+

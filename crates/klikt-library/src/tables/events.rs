@@ -284,3 +284,75 @@ pub fn share_url(conn: &Connection, event_id: i64) -> Result<Option<String>> {
         .optional()?
         .flatten())
 }
+
+/// A linked event's plan, for export manifests (all `None` for a local event).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanInfo {
+    pub server_url: Option<String>,
+    pub plan_name: Option<String>,
+    pub backup_until: Option<String>,
+}
+
+pub fn plan_info(conn: &Connection, event_id: i64) -> Result<PlanInfo> {
+    Ok(conn
+        .prepare_cached("SELECT server_url, plan_name, backup_until FROM events WHERE id = ?1")?
+        .query_row([event_id], |row| {
+            Ok(PlanInfo {
+                server_url: row.get(0)?,
+                plan_name: row.get(1)?,
+                backup_until: row.get(2)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// What an event holds, for the confirmation before forgetting it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Footprint {
+    /// Every item, in the trash or not.
+    pub media_count: i64,
+    pub message_count: i64,
+    /// Bytes of originals no other event shares.
+    pub own_bytes: i64,
+    /// Decisions not yet accepted by the server (pending or dead).
+    pub unsent_decisions: i64,
+}
+
+pub fn footprint(conn: &Connection, event_id: i64) -> Result<Footprint> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT
+                (SELECT count(*) FROM media WHERE event_id = ?1),
+                (SELECT count(*) FROM messages WHERE event_id = ?1),
+                (SELECT coalesce(sum(size), 0) FROM
+                    (SELECT DISTINCT m.sha256, m.size FROM media m WHERE m.event_id = ?1
+                     AND NOT EXISTS (SELECT 1 FROM media o WHERE o.sha256 = m.sha256
+                                     AND o.event_id != ?1))),
+                (SELECT count(*) FROM outbox WHERE event_id = ?1)",
+        )?
+        .query_row([event_id], |row| {
+            Ok(Footprint {
+                media_count: row.get(0)?,
+                message_count: row.get(1)?,
+                own_bytes: row.get(2)?,
+                unsent_decisions: row.get(3)?,
+            })
+        })?)
+}
+
+/// Deletes the event and, through the schema's cascades, every row of it
+/// (media, messages, decisions, outbox, collections, settings, exports).
+/// Returns the originals' hashes no other event uses (their files can go).
+pub fn delete_everything(conn: &Connection, event_id: i64) -> Result<Vec<String>> {
+    let orphaned: Vec<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT m.sha256 FROM media m WHERE m.event_id = ?1
+             AND NOT EXISTS (SELECT 1 FROM media o WHERE o.sha256 = m.sha256 AND o.event_id != ?1)",
+        )?
+        .query_map([event_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    conn.prepare_cached("DELETE FROM events WHERE id = ?1")?
+        .execute([event_id])?;
+    Ok(orphaned)
+}

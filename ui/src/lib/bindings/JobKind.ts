@@ -3,4 +3,4 @@
 /**
  * What a job does.
  */
-export type JobKind = "import" | "pull" | "sync";
+export type JobKind = "import" | "pull" | "sync" | "export" | "archive";

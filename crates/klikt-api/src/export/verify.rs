@@ -1,0 +1,173 @@
+//! `verify`: re-hashes every file of an export (a folder or a ZIP) against
+//! its manifest and `SHA256SUMS`, and names each missing or altered file.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Component, Path};
+
+use klikt_library::tables::exports;
+use sha2::{Digest, Sha256};
+
+use super::manifest::{self, Manifest};
+use super::sink::{hex, sha256_file};
+use super::types::VerifyReport;
+use crate::{now_iso, ApiError, Klikt};
+
+/// Every file the export lists, path → SHA-256: the manifest's items and
+/// files, and what `SHA256SUMS` adds (the manifest itself).
+fn listed(manifest: &Manifest, sums: Option<&str>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for item in &manifest.items {
+        out.insert(item.path.clone(), item.sha256.clone());
+    }
+    for file in &manifest.files {
+        out.insert(file.path.clone(), file.sha256.clone());
+    }
+    for (path, sha) in sums.map(manifest::parse_sums).unwrap_or_default() {
+        out.entry(path).or_insert(sha);
+    }
+    out
+}
+
+fn parse_manifest(bytes: &[u8], from: &Path) -> Result<Manifest, ApiError> {
+    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::InvalidInput(format!(
+            "{}: manifest.json is not a Klikt manifest ({e})",
+            from.display()
+        ))
+    })?;
+    if manifest.format != manifest::FORMAT {
+        return Err(ApiError::InvalidInput(format!(
+            "{}: unknown export format {:?}",
+            from.display(),
+            manifest.format
+        )));
+    }
+    Ok(manifest)
+}
+
+/// A listed path made safe to open under the export (a hand-edited
+/// manifest must not send verify elsewhere).
+fn plain(relative: &str) -> bool {
+    !relative.is_empty()
+        && Path::new(relative)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+fn verify_folder(root: &Path) -> Result<VerifyReport, ApiError> {
+    let manifest_path = root.join(manifest::MANIFEST);
+    let bytes = std::fs::read(&manifest_path).map_err(|e| {
+        ApiError::InvalidInput(format!(
+            "{} has no readable manifest.json ({e}): it is not a Klikt export, or the export did not finish",
+            root.display()
+        ))
+    })?;
+    let manifest = parse_manifest(&bytes, root)?;
+    let sums = std::fs::read_to_string(root.join(manifest::SUMS)).ok();
+    let mut report = VerifyReport {
+        path: root.to_path_buf(),
+        event_name: manifest.event.name.clone(),
+        checked: 0,
+        missing: Vec::new(),
+        altered: Vec::new(),
+    };
+    if sums.is_none() {
+        report.missing.push(manifest::SUMS.to_owned());
+    }
+    for (path, sha) in listed(&manifest, sums.as_deref()) {
+        report.checked += 1;
+        if !plain(&path) {
+            report.altered.push(path);
+            continue;
+        }
+        match sha256_file(&root.join(&path)) {
+            Ok(actual) if actual == sha => {}
+            Ok(_) => report.altered.push(path),
+            Err(_) => report.missing.push(path),
+        }
+    }
+    Ok(report)
+}
+
+fn verify_zip(path: &Path) -> Result<VerifyReport, ApiError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ApiError::InvalidInput(format!(
+            "{} is not a readable ZIP file: {e}",
+            path.display()
+        ))
+    };
+    let file = File::open(path).map_err(|e| unreadable(&e))?;
+    let mut archive =
+        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| unreadable(&e))?;
+    let mut read_entry = |name: &str| -> Option<Vec<u8>> {
+        let mut entry = archive.by_name(name).ok()?;
+        let mut out = Vec::new();
+        entry.read_to_end(&mut out).ok()?;
+        Some(out)
+    };
+    let manifest_bytes = read_entry(manifest::MANIFEST).ok_or_else(|| {
+        ApiError::InvalidInput(format!(
+            "{} has no manifest.json: it is not a Klikt export",
+            path.display()
+        ))
+    })?;
+    let manifest = parse_manifest(&manifest_bytes, path)?;
+    let sums = read_entry(manifest::SUMS).and_then(|b| String::from_utf8(b).ok());
+    let mut report = VerifyReport {
+        path: path.to_path_buf(),
+        event_name: manifest.event.name.clone(),
+        checked: 0,
+        missing: Vec::new(),
+        altered: Vec::new(),
+    };
+    if sums.is_none() {
+        report.missing.push(manifest::SUMS.to_owned());
+    }
+    for (name, sha) in listed(&manifest, sums.as_deref()) {
+        report.checked += 1;
+        let Ok(mut entry) = archive.by_name(&name) else {
+            report.missing.push(name);
+            continue;
+        };
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        // A read error (bad CRC, truncated data) is damage too.
+        let intact = loop {
+            match entry.read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(_) => break false,
+            }
+        };
+        if !intact || hex(&hasher.finalize()) != sha {
+            report.altered.push(name);
+        }
+    }
+    Ok(report)
+}
+
+impl Klikt {
+    /// Re-hashes the export at `path` (a folder or a `.zip`). When every
+    /// file is intact and the library remembers that export, it is marked
+    /// verified (the forget confirmation reports it).
+    pub fn verify_export(&self, path: &Path) -> Result<VerifyReport, ApiError> {
+        let report = if path.is_dir() {
+            verify_folder(path)?
+        } else if path.is_file() {
+            verify_zip(path)?
+        } else {
+            return Err(ApiError::NotFound(format!(
+                "no export at {}",
+                path.display()
+            )));
+        };
+        if report.ok() {
+            let destination = super::destination_key(path);
+            self.library
+                .write(|tx| exports::mark_verified(tx, &destination, &now_iso()))?;
+        }
+        Ok(report)
+    }
+}
