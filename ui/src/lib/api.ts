@@ -11,11 +11,15 @@ import { invoke as tauriInvoke, isTauri } from '@tauri-apps/api/core';
 import { listen as tauriListen, type UnlistenFn } from '@tauri-apps/api/event';
 
 import type { AccountInfo } from './bindings/AccountInfo';
+import type { ArchiveSettings } from './bindings/ArchiveSettings';
 import type { CollectionSummary } from './bindings/CollectionSummary';
 import type { Curation } from './bindings/Curation';
 import type { DecisionReport } from './bindings/DecisionReport';
 import type { DemoInfo } from './bindings/DemoInfo';
 import type { EventSummary } from './bindings/EventSummary';
+import type { ExportRequest } from './bindings/ExportRequest';
+import type { ForgetPreview } from './bindings/ForgetPreview';
+import type { ForgetReport } from './bindings/ForgetReport';
 import type { IpcError } from './bindings/IpcError';
 import type { JobFinished } from './bindings/JobFinished';
 import type { JobProgress } from './bindings/JobProgress';
@@ -32,6 +36,7 @@ import type { RemoteEventSummary } from './bindings/RemoteEventSummary';
 import type { SlideshowSettings } from './bindings/SlideshowSettings';
 import type { SyncStatus } from './bindings/SyncStatus';
 import type { UploaderCount } from './bindings/UploaderCount';
+import type { VerifyReport } from './bindings/VerifyReport';
 
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
 export type Listen = <T>(event: string, handler: (payload: T) => void) => Promise<UnlistenFn>;
@@ -116,12 +121,31 @@ export interface KliktApi {
   keepServerState(event: EventKey, target: string, itemId: number): Promise<number>;
   push(event: EventKey): Promise<PushReport>;
 
+  // Export before expiry
+  /** Checks an export (folder or ZIP) against its manifest and checksums. */
+  verifyExport(path: string): Promise<VerifyReport>;
+  /** What forgetting the event would remove, and its newest verified export. */
+  forgetPreview(event: EventKey): Promise<ForgetPreview>;
+  /** Removes the event and the files only it uses from the library. */
+  forgetEvent(event: EventKey): Promise<ForgetReport>;
+  archiveSettings(): Promise<ArchiveSettings>;
+  /** Checks and saves them; rejects with `invalid_input` in words. */
+  setArchiveSettings(settings: ArchiveSettings): Promise<ArchiveSettings>;
+
   // Long jobs: each returns its job id at once; progress and the end arrive
   // as `job-progress` / `job-finished` events (see `onJobProgress`).
   startPull(event: EventKey): Promise<number>;
   startSync(event: EventKey): Promise<number>;
   /** Imports files, folders and ZIP archives into the local event `eventName`. */
   startImport(paths: string[], eventName: string): Promise<number>;
+  /** Copies the event's items out (folder or ZIP, `request.to`); a job of kind `export`. */
+  startExport(request: ExportRequest): Promise<number>;
+  /**
+   * Pulls the event (when linked and the server answers), exports
+   * everything with the gallery into a new folder for it inside `folder`,
+   * then verifies it; a job of kind `archive`.
+   */
+  startArchive(event: EventKey, folder: string): Promise<number>;
   /** False when the job had already ended. */
   cancelJob(job: number): Promise<boolean>;
   onJobProgress(handler: (progress: JobProgress) => void): Promise<UnlistenFn>;
@@ -189,9 +213,17 @@ export function createApi(invoke: Invoke = tauriInvoke, listen: Listen = tauriLi
       call('keep_server_state', { event: key(event), target, item_id }),
     push: (event) => call('push', { event: key(event) }),
 
+    verifyExport: (path) => call('verify_export', { path }),
+    forgetPreview: (event) => call('forget_preview', { event: key(event) }),
+    forgetEvent: (event) => call('forget_event', { event: key(event) }),
+    archiveSettings: () => call('archive_settings'),
+    setArchiveSettings: (settings) => call('set_archive_settings', { settings }),
+
     startPull: (event) => call('start_pull', { event: key(event) }),
     startSync: (event) => call('start_sync', { event: key(event) }),
     startImport: (paths, event_name) => call('start_import', { paths, event_name }),
+    startExport: (request) => call('start_export', { request }),
+    startArchive: (event, folder) => call('start_archive', { event: key(event), folder }),
     cancelJob: (job) => call('cancel_job', { job }),
     onJobProgress: (handler) => listen(JOB_PROGRESS_EVENT, handler),
     onJobFinished: (handler) => listen(JOB_FINISHED_EVENT, handler),

@@ -2,7 +2,7 @@
  * English and French for every string the UI shows.
  *
  * Each area of the UI keeps its own catalogue (`common.ts`, `shell.ts`,
- * `library.ts`): an `en` object, and an `fr` object typed with the same keys,
+ * `library.ts`, `archive.ts`…): an `en` object, and an `fr` object typed with the same keys,
  * so a missing translation fails `npm run check`. Messages are plain text
  * with `{name}` placeholders; a message that depends on a count is
  * `{ one, other }` and picks its form with `Intl.PluralRules`.
@@ -11,6 +11,7 @@
  * remembered in the webview's local storage.
  */
 
+import * as archive from './archive';
 import * as common from './common';
 import * as library from './library';
 import * as shell from './shell';
@@ -26,15 +27,16 @@ export type Catalog = Record<string, Message>;
 export type Translation<C extends Catalog> = { [K in keyof C]: Message };
 
 const catalogs: Record<Locale, Catalog> = {
-  en: { ...common.en, ...shell.en, ...library.en, ...slideshow.en },
-  fr: { ...common.fr, ...shell.fr, ...library.fr, ...slideshow.fr },
+  en: { ...common.en, ...shell.en, ...library.en, ...slideshow.en, ...archive.en },
+  fr: { ...common.fr, ...shell.fr, ...library.fr, ...slideshow.fr, ...archive.fr },
 };
 
 export type MessageKey =
   | keyof typeof common.en
   | keyof typeof shell.en
   | keyof typeof library.en
-  | keyof typeof slideshow.en;
+  | keyof typeof slideshow.en
+  | keyof typeof archive.en;
 
 const STORAGE_KEY = 'klikt.locale';
 

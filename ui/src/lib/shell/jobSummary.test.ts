@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { JobFinished } from '../bindings/JobFinished';
 import type { PullReport } from '../bindings/PullReport';
-import { changedLibrary, jobSummary, pushLines } from './jobSummary';
+import { changedLibrary, jobSummary, needsAttention, pushLines } from './jobSummary';
+import { exportReport, verifyReport } from './testing/fakeApi';
 
 const pull = (overrides: Partial<PullReport> = {}): PullReport => ({
   event_id: 3,
@@ -103,6 +104,99 @@ describe('jobSummary', () => {
 
   it('says a cancelled job was cancelled', () => {
     expect(jobSummary(finished({ kind: 'import', outcome: 'cancelled' }), 'fr').title).toBe('Import annulé');
+  });
+});
+
+describe('export and archive summaries', () => {
+  it('tells where an export went, with its size, and names each file that failed', () => {
+    const done = finished({
+      kind: 'export',
+      report: {
+        kind: 'export',
+        report: exportReport({
+          destination: '/backup/Wedding.zip',
+          skipped: 3,
+          failed: [{ media_id: 9, original_name: '<b>IMG_9.jpg</b>', reason: 'The original is missing from the library.' }],
+        }),
+      },
+    });
+
+    expect(jobSummary(done, 'en')).toEqual({
+      title: 'Exported “Wedding”',
+      lines: [
+        'Exported 1,024 files (3.1 GB) to /backup/Wedding.zip',
+        '3 were already there, unchanged',
+        '12 guest messages',
+        '1 file not exported:',
+        '<b>IMG_9.jpg</b>: The original is missing from the library.',
+      ],
+    });
+    expect(jobSummary(done, 'fr').lines[0]).toBe('1\u202f024 fichiers exportés (3,1 Go) vers /backup/Wedding.zip');
+    expect(needsAttention(done)).toBe(true);
+    expect(changedLibrary(done)).toBe(false);
+  });
+
+  it('tells what an archive pulled, wrote and verified', () => {
+    const done = finished({
+      kind: 'archive',
+      report: { kind: 'archive', report: { pull: pull({ downloaded: 0, purged: 0, changes: 0 }), export: exportReport(), verify: verifyReport() } },
+    });
+    expect(jobSummary(done, 'en')).toEqual({
+      title: 'Archived “Wedding”',
+      lines: ['Nothing new on the server', 'Exported 1,024 files (3.1 GB) to /backup/Wedding', '12 guest messages', 'Verified: all 1,024 files intact'],
+    });
+    expect(needsAttention(done)).toBe(false);
+    expect(changedLibrary(done)).toBe(false);
+    expect(jobSummary(done, 'fr').title).toBe('«\u00a0Wedding\u00a0» archivé');
+  });
+
+  it('says when an archive could not pull first, and lists what its check found wrong', () => {
+    const done = finished({
+      kind: 'archive',
+      report: {
+        kind: 'archive',
+        report: {
+          pull: null,
+          export: exportReport({ messages: 0 }),
+          verify: verifyReport({ missing: ['Sam/0001.jpg'], altered: ['Sam/0002.jpg', 'index.html'] }),
+        },
+      },
+    });
+    expect(jobSummary(done, 'en').lines).toEqual([
+      'Not pulled first (the server did not answer): archived what is on this computer',
+      'Exported 1,024 files (3.1 GB) to /backup/Wedding',
+      'Verification: 1 file missing:',
+      'Sam/0001.jpg',
+      'Verification: 2 files altered:',
+      'Sam/0002.jpg',
+      'index.html',
+    ]);
+    expect(needsAttention(done)).toBe(true);
+  });
+
+  it('reloads the open event after an archive pulled something new', () => {
+    const report = { pull: pull(), export: exportReport(), verify: verifyReport() };
+    expect(changedLibrary(finished({ kind: 'archive', report: { kind: 'archive', report } }))).toBe(true);
+  });
+
+  it('says what stays of a cancelled export', () => {
+    const cancelled = (zip: boolean) =>
+      finished({
+        kind: 'export',
+        outcome: 'cancelled',
+        report: { kind: 'export', report: exportReport({ zip, cancelled: true, files: 300, bytes: 900_000_000, messages: 0 }) },
+      });
+    expect(jobSummary(cancelled(false), 'en')).toEqual({
+      title: 'Export cancelled',
+      lines: ['300 files (900 MB) written to /backup/Wedding so far: exporting there again finishes it'],
+    });
+    expect(jobSummary(cancelled(true), 'en').lines).toEqual(['The unfinished ZIP file /backup/Wedding was removed']);
+  });
+
+  it('names unnamed, cancelled and failed exports and archives', () => {
+    expect(jobSummary(finished({ kind: 'export' }), 'en').title).toBe('Export finished');
+    expect(jobSummary(finished({ kind: 'archive', outcome: 'cancelled' }), 'en').title).toBe('Archive cancelled');
+    expect(jobSummary(finished({ kind: 'archive', outcome: 'failed' }), 'fr').title).toBe('L’archivage a échoué');
   });
 });
 

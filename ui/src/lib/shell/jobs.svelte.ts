@@ -34,6 +34,8 @@ export interface JobIntent {
   remoteId?: string | null;
   /** Open the job's event when it ends well (the demo, an import). */
   openWhenDone?: boolean;
+  /** Also told of the end, after the shell's own handling (a dialog following its job). */
+  onEnd?: (finished: JobFinished) => void;
 }
 
 export type FinishHandler = (finished: JobFinished, intent: JobIntent) => void;
@@ -60,13 +62,30 @@ export class Jobs {
     this.flushUnclaimed();
   }
 
+  /**
+   * Sends a start command and tracks the job it returns (`begin`, then
+   * `track` or `abandon`). Rejects with the command's error.
+   */
+  async start(command: () => Promise<number>, intent: JobIntent): Promise<number> {
+    this.begin();
+    let id: number;
+    try {
+      id = await command();
+    } catch (error) {
+      this.abandon();
+      throw error;
+    }
+    this.track(id, intent);
+    return id;
+  }
+
   /** Records a job this window started, from the id its start command returned. */
   track(id: number, intent: JobIntent): void {
     this.starting = Math.max(0, this.starting - 1);
     const finished = this.early.get(id);
     if (finished) {
       this.early.delete(id);
-      this.onFinish(finished, intent);
+      this.end(finished, intent);
       this.flushUnclaimed();
       return;
     }
@@ -105,13 +124,18 @@ export class Jobs {
     const intent = this.intents.get(f.job);
     if (intent) {
       this.intents.delete(f.job);
-      this.onFinish(f, intent);
+      this.end(f, intent);
     } else if (this.starting > 0) {
       // Its start command may not have returned yet: `track` will handle it.
       this.early.set(f.job, f);
     } else {
       this.onFinish(f, { kind: f.kind, label: '' });
     }
+  }
+
+  private end(f: JobFinished, intent: JobIntent): void {
+    this.onFinish(f, intent);
+    intent.onEnd?.(f);
   }
 
   /** Once no start command is out, ends kept for one belong to nobody here: end them. */
@@ -128,8 +152,13 @@ export class Jobs {
     if (job) job.cancelling = true;
   }
 
-  /** True while a job of `kinds` runs on the local event `eventId`. */
-  busy(eventId: number, kinds: readonly JobKind[] = ['pull', 'sync']): boolean {
+  /** The job `id` while it runs. */
+  find(id: number | null): RunningJob | undefined {
+    return id === null ? undefined : this.running.find((j) => j.id === id);
+  }
+
+  /** True while a job of `kinds` runs on the local event `eventId` (an archive pulls too). */
+  busy(eventId: number, kinds: readonly JobKind[] = ['pull', 'sync', 'archive']): boolean {
     return this.running.some((j) => j.eventId === eventId && kinds.includes(j.kind));
   }
 

@@ -86,4 +86,35 @@ describe('Jobs', () => {
       [6, { kind: 'pull', label: '' }],
     ]);
   });
+
+  it('starts a job, tracks it and tells its intent of the end, even a very quick one', async () => {
+    const { jobs: j, ended } = jobs();
+    const told: number[] = [];
+    const id = await j.start(async () => {
+      // The job ends before its start command returns.
+      j.finished(end(7));
+      return 7;
+    }, { kind: 'export', label: 'Wedding', eventId: 4, onEnd: (f) => told.push(f.job) });
+
+    expect(id).toBe(7);
+    expect(ended.map(([job]) => job)).toEqual([7]);
+    expect(told).toEqual([7]);
+
+    await j.start(async () => 8, { kind: 'archive', label: 'Wedding', eventId: 4, onEnd: (f) => told.push(f.job) });
+    expect(j.find(8)?.kind).toBe('archive');
+    expect(j.busy(4)).toBe(true);
+    expect(j.busy(4, ['export'])).toBe(false);
+    j.finished(end(8));
+    expect(told).toEqual([7, 8]);
+    expect(j.find(8)).toBeUndefined();
+  });
+
+  it('rethrows a refused start and leaves nothing waiting for it', async () => {
+    const { jobs: j, ended } = jobs();
+    await expect(
+      j.start(() => Promise.reject({ code: 'busy', message: 'An export already runs.' }), { kind: 'export', label: 'W' }),
+    ).rejects.toEqual({ code: 'busy', message: 'An export already runs.' });
+    j.finished(end(9));
+    expect(ended).toEqual([[9, { kind: 'pull', label: '' }]]);
+  });
 });

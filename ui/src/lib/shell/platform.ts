@@ -14,6 +14,8 @@ export interface Platform {
   pickFiles(title: string, filterName: string): Promise<string[] | null>;
   /** Where to save a file (the QR code for print), or null when cancelled. */
   pickSavePath(title: string, defaultName: string): Promise<string | null>;
+  /** Where to write a ZIP file (an export), or null when cancelled. */
+  pickZipPath(title: string, defaultName: string): Promise<string | null>;
   /** Shows a desktop notification; never fails (no permission, no daemon: nothing shown). */
   notify(title: string, body: string): Promise<void>;
   windowFocused(): boolean;
@@ -51,6 +53,10 @@ export const tauriPlatform: Platform = {
         { name: 'PNG', extensions: ['png'] },
       ],
     });
+    return typeof picked === 'string' ? picked : null;
+  },
+  async pickZipPath(title, defaultName) {
+    const picked = await save({ title, defaultPath: defaultName, filters: [{ name: 'ZIP', extensions: ['zip'] }] });
     return typeof picked === 'string' ? picked : null;
   },
   async notify(title, body) {

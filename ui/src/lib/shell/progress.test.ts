@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { fractionDone, rateAndEta, timeLeft, transferRate } from './progress';
+import { fractionDone, phaseWord, rateAndEta, timeLeft, transferRate } from './progress';
 
 const p = (done: number, total: number, bytes_done: number, bytes_total: number, elapsed_ms: number) => ({
   done,
@@ -56,5 +56,20 @@ describe('rateAndEta', () => {
     expect(rateAndEta(p(10, 40, 0, 0, 5_000), 'en')).toBe('15 s left');
     expect(rateAndEta(p(0, 0, 0, 0, 0), 'en')).toBe('');
     expect(rateAndEta(p(10, 10, 100, 100, 5_000), 'en')).toBe('20 bytes/s');
+  });
+});
+
+describe('phaseWord', () => {
+  it('says files are imported by an import and copied by an export or an archive', () => {
+    expect(phaseWord('import', 'files', 'en')).toBe('Importing files');
+    expect(phaseWord('export', 'files', 'en')).toBe('Copying files');
+    expect(phaseWord('archive', 'files', 'fr')).toBe('Copie des fichiers');
+  });
+
+  it('names an archive’s pull and its check, and leaves an unknown phase as it came', () => {
+    expect(phaseWord('archive', 'changes', 'en')).toBe('Reading changes');
+    expect(phaseWord('archive', 'originals', 'en')).toBe('Downloading originals');
+    expect(phaseWord('archive', 'verify', 'en')).toBe('Verifying the copy');
+    expect(phaseWord('export', 'gallery', 'en')).toBe('gallery');
   });
 });

@@ -4,6 +4,7 @@
  * only reports counts and the elapsed time).
  */
 
+import type { JobKind } from '../bindings/JobKind';
 import type { JobProgress } from '../bindings/JobProgress';
 import { formatBytes, formatDuration } from '../format';
 import { locale, translate, type Locale } from '../i18n/index.svelte';
@@ -48,6 +49,22 @@ export function rateAndEta(p: Counts, lang: Locale = locale()): string {
     parts.push(translate(lang, 'shell.job.left', { time: formatDuration(left, lang) }));
   }
   return parts.join(' · ');
+}
+
+/** What a job is doing in `phase`, in words: files are imported by an import, copied by an export. */
+export function phaseWord(kind: JobKind, phase: string, lang: Locale = locale()): string {
+  switch (phase) {
+    case 'files':
+      return translate(lang, kind === 'import' ? 'shell.job.phase.files' : 'shell.job.phase.copying');
+    case 'changes':
+      return translate(lang, 'shell.job.phase.changes');
+    case 'originals':
+      return translate(lang, 'shell.job.phase.originals');
+    case 'verify':
+      return translate(lang, 'shell.job.phase.verify');
+    default:
+      return phase;
+  }
 }
 
 function clamp01(value: number): number {

@@ -369,6 +369,29 @@ export function createFake(options: FakeOptions = {}): Fake {
     startSync: () => record('startSync', [], () => 0),
     startImport: () => record('startImport', [], () => 0),
     cancelJob: () => record('cancelJob', [], () => false),
+    startExport: (request) => record('startExport', [request], () => 0),
+    startArchive: (event, folder) => record('startArchive', [event, folder], () => 0),
+    verifyExport: (path) =>
+      record('verifyExport', [path], () => ({ path, event_name: 'Wedding', checked: 0, missing: [], altered: [] })),
+    forgetPreview: (event) =>
+      record('forgetPreview', [event], () => ({
+        event_id: 1,
+        event_name: 'Wedding',
+        media_count: items.size,
+        message_count: messages.length,
+        bytes: 0,
+        unsent_decisions: 0,
+        verified_export: null,
+      })),
+    forgetEvent: (event) =>
+      record('forgetEvent', [event], () => ({
+        event_name: 'Wedding',
+        media_removed: items.size,
+        messages_removed: messages.length,
+        bytes_freed: 0,
+      })),
+    archiveSettings: () => record('archiveSettings', [], () => ({ auto_archive: false, days_before: 7, folder: null })),
+    setArchiveSettings: (settings) => record('setArchiveSettings', [settings], () => settings),
     slideshowSettings: (event) =>
       record('slideshowSettings', [event], () => ({
         source: 'approved' as const,

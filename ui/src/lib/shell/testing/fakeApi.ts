@@ -6,7 +6,11 @@
 
 import type { KliktApi } from '../../api';
 import type { AccountInfo } from '../../bindings/AccountInfo';
+import type { ArchiveSettings } from '../../bindings/ArchiveSettings';
+import type { CollectionSummary } from '../../bindings/CollectionSummary';
 import type { EventSummary } from '../../bindings/EventSummary';
+import type { ExportReport } from '../../bindings/ExportReport';
+import type { ForgetPreview } from '../../bindings/ForgetPreview';
 import type { IpcError } from '../../bindings/IpcError';
 import type { JobFinished } from '../../bindings/JobFinished';
 import type { JobProgress } from '../../bindings/JobProgress';
@@ -15,6 +19,7 @@ import type { MonitorInfo } from '../../bindings/MonitorInfo';
 import type { RemoteEventSummary } from '../../bindings/RemoteEventSummary';
 import type { SlideshowSettings } from '../../bindings/SlideshowSettings';
 import type { SyncStatus } from '../../bindings/SyncStatus';
+import type { VerifyReport } from '../../bindings/VerifyReport';
 import type { Platform } from '../platform';
 
 export function localEvent(id: number, name: string, overrides: Partial<EventSummary> = {}): EventSummary {
@@ -98,6 +103,45 @@ export function monitor(name: string, overrides: Partial<MonitorInfo> = {}): Mon
   return { name, width: 1920, height: 1080, x: 0, y: 0, scale_factor: 1, current: false, ...overrides };
 }
 
+export function collection(id: number, event_id: number, name: string, item_count = 3): CollectionSummary {
+  return { id, event_id, name, created_at: '2026-05-12T10:00:00Z', item_count };
+}
+
+export function exportReport(overrides: Partial<ExportReport> = {}): ExportReport {
+  return {
+    event_id: 1,
+    event_name: 'Wedding',
+    destination: '/backup/Wedding',
+    zip: false,
+    files: 1024,
+    bytes: 3_100_000_000,
+    skipped: 0,
+    failed: [],
+    messages: 12,
+    cancelled: false,
+    elapsed_ms: 42_000,
+    ...overrides,
+  };
+}
+
+export function verifyReport(overrides: Partial<VerifyReport> = {}): VerifyReport {
+  return { path: '/backup/Wedding', event_name: 'Wedding', checked: 1024, missing: [], altered: [], ...overrides };
+}
+
+/** What the backend would say before forgetting `event`: its counts, no unsent decisions, no export. */
+export function forgetPreview(event: EventSummary, overrides: Partial<ForgetPreview> = {}): ForgetPreview {
+  return {
+    event_id: event.id,
+    event_name: event.name,
+    media_count: event.media_count,
+    message_count: 0,
+    bytes: event.total_bytes,
+    unsent_decisions: 0,
+    verified_export: null,
+    ...overrides,
+  };
+}
+
 export interface FakeState {
   account: AccountInfo | null;
   events: EventSummary[];
@@ -107,6 +151,13 @@ export interface FakeState {
   /** Saved slideshow settings, by event id (defaults otherwise). */
   slideshow: Record<number, SlideshowSettings>;
   monitors: MonitorInfo[];
+  /** Collections by event id. */
+  collections: Record<number, CollectionSummary[]>;
+  archiveSettings: ArchiveSettings;
+  /** What `forgetPreview` answers, by event id (`forgetPreview(event)` otherwise). */
+  forget: Record<number, ForgetPreview>;
+  /** What `verifyExport` answers, by path (all intact otherwise). */
+  verify: Record<string, VerifyReport>;
 }
 
 export interface Fake {
@@ -120,7 +171,7 @@ export interface Fake {
   emitFinished(finished: JobFinished): void;
   emitLive(status: LiveStatus | null): void;
   /** The paths the next file picker returns (null: cancelled). */
-  picks: { folder: string | null; files: string[] | null; savePath: string | null };
+  picks: { folder: string | null; files: string[] | null; savePath: string | null; zipPath: string | null };
 }
 
 const notFound = (what: string): IpcError => ({ code: 'not_found', message: `No event ${what}.` });
@@ -134,6 +185,10 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     osLocale: 'en-US',
     slideshow: {},
     monitors: [monitor('eDP-1', { current: true }), monitor('HDMI-1', { x: 1920 })],
+    collections: {},
+    archiveSettings: { auto_archive: false, days_before: 7, folder: null },
+    forget: {},
+    verify: {},
     ...initial,
   };
   const calls: Array<[string, ...unknown[]]> = [];
@@ -191,7 +246,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     curate: unsupported('curate'),
     undo: log('undo', async () => []),
     decisionLog: log('decisionLog', async () => []),
-    collections: log('collections', async () => []),
+    collections: log('collections', async (event: string | number) => state.collections[eventId(event)] ?? []),
     createCollection: unsupported('createCollection'),
     renameCollection: unsupported('renameCollection'),
     deleteCollection: unsupported('deleteCollection'),
@@ -231,6 +286,27 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     startPull: log('startPull', async () => nextJob++),
     startSync: log('startSync', async () => nextJob++),
     startImport: log('startImport', async () => nextJob++),
+    startExport: log('startExport', async () => nextJob++),
+    startArchive: log('startArchive', async (event: string | number) => {
+      eventId(event);
+      return nextJob++;
+    }),
+    verifyExport: log('verifyExport', async (path: string) => state.verify[path] ?? verifyReport({ path })),
+    forgetPreview: log('forgetPreview', async (event: string | number) => {
+      const id = eventId(event);
+      return state.forget[id] ?? forgetPreview(state.events.find((e) => e.id === id)!);
+    }),
+    forgetEvent: log('forgetEvent', async (event: string | number) => {
+      const id = eventId(event);
+      const gone = state.events.find((e) => e.id === id)!;
+      state.events = state.events.filter((e) => e.id !== id);
+      return { event_name: gone.name, media_removed: gone.media_count, messages_removed: 0, bytes_freed: gone.total_bytes };
+    }),
+    archiveSettings: log('archiveSettings', async () => state.archiveSettings),
+    setArchiveSettings: log('setArchiveSettings', async (settings: ArchiveSettings) => {
+      state.archiveSettings = settings;
+      return settings;
+    }),
     cancelJob: log('cancelJob', async () => true),
     onJobProgress: log('onJobProgress', async (handler: (p: JobProgress) => void) => {
       progressHandlers.push(handler);
@@ -247,7 +323,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     (api as unknown as Record<string, unknown>)[name] = log(name, body as (...args: unknown[]) => unknown);
   }
 
-  const picks: Fake['picks'] = { folder: null, files: null, savePath: null };
+  const picks: Fake['picks'] = { folder: null, files: null, savePath: null, zipPath: null };
   const notifications: Array<{ title: string; body: string }> = [];
   const platform: Fake['platform'] = {
     notifications,
@@ -255,6 +331,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     pickFolder: async () => picks.folder,
     pickFiles: async () => picks.files,
     pickSavePath: async () => picks.savePath,
+    pickZipPath: async () => picks.zipPath,
     notify: async (title, body) => {
       notifications.push({ title, body });
     },
