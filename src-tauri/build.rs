@@ -43,6 +43,13 @@ const COMMANDS: &[&str] = &[
     "start_pull",
     "start_sync",
     "start_import",
+    "start_export",
+    "start_archive",
+    "verify_export",
+    "forget_preview",
+    "forget_event",
+    "archive_settings",
+    "set_archive_settings",
     "cancel_job",
 ];
 

@@ -11,10 +11,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use klikt_api::{
-    AccountInfo, CollectionSummary, Curation, DecisionReport, DemoInfo, EventSummary,
-    ImportRequest, IpcError, JobKind, Jobs, LogEntry, MediaItem, MediaQuery, MessageItem,
-    Moderation, MonitorInfo, Position, PushReport, QrFormat, RemoteEventSummary, Selection,
-    SlideDeck, SlideshowSettings, Status, SyncStatus, UploaderCount,
+    AccountInfo, ArchiveSettings, CollectionSummary, Curation, DecisionReport, DemoInfo,
+    EventSummary, ExportRequest, ForgetPreview, ForgetReport, ImportRequest, IpcError, JobKind,
+    Jobs, LogEntry, MediaItem, MediaQuery, MessageItem, Moderation, MonitorInfo, Position,
+    PushReport, QrFormat, RemoteEventSummary, Selection, SlideDeck, SlideshowSettings, Status,
+    SyncStatus, UploaderCount, VerifyReport,
 };
 use klikt_demo::DemoHost;
 use tauri::{AppHandle, State};
@@ -363,6 +364,69 @@ pub fn start_import(
         JobKind::Import,
         move |klikt, ticket, emit| klikt.run_import_job(ticket, &request, emit),
     ))
+}
+
+// --- Export, archive, forget --------------------------------------------
+
+#[tauri::command]
+pub fn start_export(
+    app: AppHandle,
+    library: State<'_, Library>,
+    jobs: State<'_, Arc<Jobs>>,
+    request: ExportRequest,
+) -> Result<u64> {
+    Ok(jobs::spawn_blocking(
+        &app,
+        &jobs,
+        library.shared()?,
+        JobKind::Export,
+        move |klikt, ticket, emit| klikt.run_export_job(ticket, &request, emit),
+    ))
+}
+
+#[tauri::command]
+pub fn start_archive(
+    app: AppHandle,
+    library: State<'_, Library>,
+    jobs: State<'_, Arc<Jobs>>,
+    event: String,
+    folder: PathBuf,
+) -> Result<u64> {
+    Ok(jobs::start_archive(
+        &app,
+        &jobs,
+        library.shared()?,
+        event,
+        folder,
+    ))
+}
+
+#[tauri::command(async)]
+pub fn verify_export(library: State<'_, Library>, path: PathBuf) -> Result<VerifyReport> {
+    Ok(library.get()?.verify_export(&path)?)
+}
+
+#[tauri::command(async)]
+pub fn forget_preview(library: State<'_, Library>, event: String) -> Result<ForgetPreview> {
+    Ok(library.get()?.forget_preview(&event)?)
+}
+
+#[tauri::command(async)]
+pub fn forget_event(library: State<'_, Library>, event: String) -> Result<ForgetReport> {
+    Ok(library.get()?.forget(&event)?)
+}
+
+#[tauri::command(async)]
+pub fn archive_settings(library: State<'_, Library>) -> Result<ArchiveSettings> {
+    Ok(library.get()?.archive_settings()?)
+}
+
+#[tauri::command(async)]
+pub fn set_archive_settings(
+    library: State<'_, Library>,
+    settings: ArchiveSettings,
+) -> Result<ArchiveSettings> {
+    Ok(library.get()?.set_archive_settings(&settings)?)
 }
 
 #[tauri::command]

@@ -102,3 +102,52 @@ fn crashed(job: u64, kind: JobKind, reason: &str) -> JobFinished {
         elapsed_ms: 0,
     }
 }
+
+/// "Archive now" (or an automatic archive): the pull is async, the export
+/// and verification read and write files, so the whole job runs on the
+/// blocking pool with the pull driven from there.
+pub fn start_archive<R: Runtime>(
+    app: &AppHandle<R>,
+    jobs: &Arc<Jobs>,
+    klikt: Arc<Klikt>,
+    event: String,
+    folder: std::path::PathBuf,
+) -> u64 {
+    spawn_blocking(
+        app,
+        jobs,
+        klikt,
+        JobKind::Archive,
+        move |klikt, ticket, emit| {
+            tauri::async_runtime::block_on(klikt.run_archive_job(ticket, &event, &folder, emit))
+        },
+    )
+}
+
+/// Starts an archive job for each event within the organizer's chosen
+/// number of days of its plan's end (when automatic archiving is on); run
+/// once at startup.
+pub fn start_due_archives<R: Runtime>(app: &AppHandle<R>, jobs: &Arc<Jobs>, klikt: Arc<Klikt>) {
+    let due = match klikt.events_due_for_archive() {
+        Ok(due) => due,
+        Err(err) => {
+            eprintln!("klikt-desktop: could not check for events to archive: {err}");
+            return;
+        }
+    };
+    let Ok(settings) = klikt.archive_settings() else {
+        return;
+    };
+    let Some(folder) = settings.folder else {
+        return;
+    };
+    for event_id in due {
+        start_archive(
+            app,
+            jobs,
+            klikt.clone(),
+            event_id.to_string(),
+            folder.clone(),
+        );
+    }
+}

@@ -94,8 +94,33 @@ fn main() {
             commands::start_pull,
             commands::start_sync,
             commands::start_import,
+            commands::start_export,
+            commands::start_archive,
+            commands::verify_export,
+            commands::forget_preview,
+            commands::forget_event,
+            commands::archive_settings,
+            commands::set_archive_settings,
             commands::cancel_job,
         ])
+        .setup(|app| {
+            // Automatic archives near a plan's end start once the window is
+            // up and listening for job events.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(10));
+                let (Some(library), Some(jobs)) = (
+                    handle.try_state::<library::Library>(),
+                    handle.try_state::<std::sync::Arc<Jobs>>(),
+                ) else {
+                    return;
+                };
+                if let Ok(klikt) = library.shared() {
+                    jobs::start_due_archives(&handle, &jobs, klikt);
+                }
+            });
+            Ok(())
+        })
         .register_asynchronous_uri_scheme_protocol(media_protocol::SCHEME, media_protocol::handle)
         .run(tauri::generate_context!());
     if let Err(err) = app {

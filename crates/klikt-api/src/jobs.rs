@@ -5,6 +5,7 @@
 //! command.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -13,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ApiError, ExportReport, ImportProgress, ImportReport, ImportRequest, IpcError, Klikt,
-    PullOptions, PullProgress, PullReport, PushReport, VerifyReport,
+    ApiError, ExportProgress, ExportReport, ExportRequest, ImportProgress, ImportReport,
+    ImportRequest, IpcError, Klikt, PullOptions, PullProgress, PullReport, PushReport,
+    VerifyReport,
 };
 
 /// What a job does.
@@ -187,6 +189,20 @@ impl JobTicket {
         }
     }
 
+    fn progress_of_export(&self, phase: &str, p: &ExportProgress) -> JobProgress {
+        JobProgress {
+            job: self.id,
+            kind: self.kind,
+            phase: phase.to_owned(),
+            done: p.done,
+            total: p.total,
+            bytes_done: p.bytes_done,
+            bytes_total: p.bytes_total,
+            current: p.current.clone(),
+            elapsed_ms: self.elapsed_ms(),
+        }
+    }
+
     fn progress_of_import(&self, p: &ImportProgress) -> JobProgress {
         JobProgress {
             job: self.id,
@@ -288,6 +304,59 @@ impl Klikt {
             .map(|(pull, push)| {
                 let (cancelled, event_id) = (pull.cancelled, pull.event_id);
                 (JobReport::Sync { pull, push }, cancelled, event_id)
+            });
+        ticket.finished(result)
+    }
+}
+
+impl Klikt {
+    /// Exports as job `ticket`, calling `emit` with its progress.
+    pub fn run_export_job(
+        &self,
+        ticket: &JobTicket,
+        request: &ExportRequest,
+        emit: &(dyn Fn(JobProgress) + Send + Sync),
+    ) -> JobFinished {
+        let result = self
+            .export(
+                request,
+                &mut |p| emit(ticket.progress_of_export("files", p)),
+                ticket.cancel_flag(),
+            )
+            .map(|r| {
+                let (cancelled, event_id) = (r.cancelled, r.event_id);
+                (JobReport::Export(r), cancelled, event_id)
+            });
+        ticket.finished(result)
+    }
+
+    /// "Archive now" as job `ticket`: pull, export with a gallery, verify.
+    pub async fn run_archive_job(
+        &self,
+        ticket: &JobTicket,
+        event: &str,
+        folder: &Path,
+        emit: &(dyn Fn(JobProgress) + Send + Sync),
+    ) -> JobFinished {
+        let on_pull = |p: &PullProgress| emit(ticket.progress_of_pull(p));
+        let mut on_export = |p: &ExportProgress| emit(ticket.progress_of_export("files", p));
+        let result = self
+            .archive(
+                event,
+                folder,
+                &on_pull,
+                &mut on_export,
+                ticket.cancel_flag(),
+            )
+            .await
+            .map(|done| {
+                let (cancelled, event_id) = (done.export.cancelled, done.export.event_id);
+                let report = JobReport::Archive {
+                    pull: done.pull,
+                    export: done.export,
+                    verify: done.verify,
+                };
+                (report, cancelled, event_id)
             });
         ticket.finished(result)
     }

@@ -5,6 +5,7 @@
 //! the types that cross to front ends.
 
 mod account;
+pub mod archive;
 mod collections;
 mod credentials;
 mod decide;

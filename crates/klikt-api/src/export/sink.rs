@@ -275,9 +275,10 @@ fn write_atomically(
     let name = dest
         .file_name()
         .ok_or_else(|| ApiError::Internal(format!("no file name in {}", dest.display())))?;
-    let mut temp_name = std::ffi::OsString::from(PARTIAL_PREFIX);
-    temp_name.push(name);
-    let temp = parent.join(temp_name);
+    // Named after a hash of the final name: a guest's 255-byte name plus the
+    // prefix would not fit in a file name.
+    let tag = sha256_bytes(name.as_encoded_bytes());
+    let temp = parent.join(format!("{PARTIAL_PREFIX}{}", &tag[..16]));
     let result = write(&temp)
         .and_then(|()| File::open(&temp)?.sync_all())
         .and_then(|()| std::fs::rename(&temp, dest));
@@ -305,5 +306,52 @@ fn remove_partials(root: &Path) {
 fn sync_dir(dir: &Path) {
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zip_of_more_than_65535_entries_is_zip64_and_passes_unzip_t() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let to = dir.path().join("many.zip");
+        let mut sink = Sink::open(&to, true).expect("open");
+        let count = 70_000;
+        for index in 0..count {
+            let body = format!("entry {index}\n");
+            let sha = sha256_bytes(body.as_bytes());
+            sink.put_bytes(
+                &format!("d{}/{index}.txt", index % 100),
+                body.as_bytes(),
+                &sha,
+                false,
+            )
+            .expect("put");
+        }
+        sink.finish().expect("finish");
+        let tested = std::process::Command::new("unzip")
+            .args(["-tqq"])
+            .arg(&to)
+            .status()
+            .expect("unzip (apt install unzip)");
+        assert!(tested.success(), "unzip -t accepts {count} entries");
+        let archive = zip::ZipArchive::new(File::open(&to).expect("zip")).expect("reads back");
+        assert_eq!(archive.len(), count);
+    }
+
+    #[test]
+    fn nothing_is_written_outside_the_root() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut sink = Sink::open(&dir.path().join("out"), false).expect("open");
+        for bad in ["../x", "/etc/x", "a/../../x", ""] {
+            assert!(
+                sink.put_bytes(bad, b"x", &sha256_bytes(b"x"), false)
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        assert!(!dir.path().join("x").exists());
     }
 }

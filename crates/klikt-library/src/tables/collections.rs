@@ -488,4 +488,3 @@ mod tests {
         assert!(create(&conn, event, "two\nlines", "t").is_err());
     }
 }
-

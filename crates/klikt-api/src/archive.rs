@@ -1,0 +1,211 @@
+//! Archiving before expiry: "Archive now" (pull what the server has, export
+//! everything with a gallery into a folder of its own, verify it), the
+//! library-wide setting for doing that by itself near a plan's end, and
+//! which events are due.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use chrono::{DateTime, Duration, Utc};
+use klikt_library::tables::{events, exports, settings};
+
+use crate::export::names::safe_component;
+use crate::export::{
+    ArchiveSettings, ExportLayout, ExportProgress, ExportReport, ExportRequest, ExportSelection,
+    VerifyReport,
+};
+use crate::{ApiError, Klikt, PullObserver, PullOptions, PullReport};
+
+const SETTINGS_KEY: &str = "archive";
+
+/// What "Archive now" did.
+pub struct Archived {
+    /// None for a local event, or when the server could not be reached
+    /// (the archive then holds what the library has).
+    pub pull: Option<PullReport>,
+    pub export: ExportReport,
+    pub verify: VerifyReport,
+}
+
+/// The folder an archive of `event_name` goes to inside `folder`.
+pub fn archive_folder(folder: &Path, event_name: &str) -> PathBuf {
+    folder.join(format!(
+        "{} (Klikt archive)",
+        safe_component(event_name, "event")
+    ))
+}
+
+/// Whether an event whose plan ends at `expires_at` is within `days` of it
+/// at `now` and has no export finished since that window opened.
+fn due(expires_at: &str, days: u32, now: DateTime<Utc>, last_export: Option<&str>) -> bool {
+    let Ok(expires) = DateTime::parse_from_rfc3339(expires_at) else {
+        return false;
+    };
+    let window_opens = expires.with_timezone(&Utc) - Duration::days(i64::from(days));
+    if now < window_opens {
+        return false;
+    }
+    last_export
+        .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+        .is_none_or(|at| at.with_timezone(&Utc) < window_opens)
+}
+
+impl Klikt {
+    pub fn archive_settings(&self) -> Result<ArchiveSettings, ApiError> {
+        let stored = self
+            .library
+            .read(|conn| settings::get(conn, SETTINGS_KEY))?;
+        Ok(stored
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default())
+    }
+
+    pub fn set_archive_settings(
+        &self,
+        settings: &ArchiveSettings,
+    ) -> Result<ArchiveSettings, ApiError> {
+        if !(1..=60).contains(&settings.days_before) {
+            return Err(ApiError::InvalidInput(
+                "archive 1 to 60 days before a plan ends".to_owned(),
+            ));
+        }
+        if settings.auto_archive && settings.folder.is_none() {
+            return Err(ApiError::InvalidInput(
+                "choose the folder automatic archives go to".to_owned(),
+            ));
+        }
+        let json = serde_json::to_string(settings)
+            .map_err(|e| ApiError::Internal(format!("archive settings: {e}")))?;
+        self.library
+            .write(|tx| settings::put(tx, SETTINGS_KEY, &json))?;
+        Ok(settings.clone())
+    }
+
+    /// Linked events to archive by themselves now (none unless the setting is on).
+    pub fn events_due_for_archive(&self) -> Result<Vec<i64>, ApiError> {
+        let now = Utc::now();
+        let settings = self.archive_settings()?;
+        if !settings.auto_archive || settings.folder.is_none() {
+            return Ok(Vec::new());
+        }
+        self.library
+            .read(|conn| {
+                let mut out = Vec::new();
+                for stats in events::list_with_stats(conn)? {
+                    let event = stats.event;
+                    let Some(expires_at) = event.expires_at.as_deref() else {
+                        continue;
+                    };
+                    if event.remote_id.is_none() || event.server_state == "gone" {
+                        continue;
+                    }
+                    let last = exports::latest(conn, event.id)?.map(|e| e.finished_at);
+                    if due(expires_at, settings.days_before, now, last.as_deref()) {
+                        out.push(event.id);
+                    }
+                }
+                Ok(out)
+            })
+            .map_err(ApiError::from)
+    }
+
+    /// Pulls `event` (when linked; a server that cannot be reached is not
+    /// an error here), exports everything with a gallery into its own folder
+    /// inside `folder`, then verifies the export.
+    pub async fn archive(
+        &self,
+        event: &str,
+        folder: &Path,
+        on_pull: PullObserver<'_>,
+        on_export: &mut (dyn FnMut(&ExportProgress) + Send),
+        cancel: &AtomicBool,
+    ) -> Result<Archived, ApiError> {
+        let row = self.library.read(|conn| events::find(conn, event))?;
+        let pull = if row.remote_id.is_some() {
+            match self
+                .pull(event, &PullOptions::default(), on_pull, cancel)
+                .await
+            {
+                Ok(report) => Some(report),
+                // Offline or expired server-side: archive what is here.
+                Err(ApiError::Remote(_)) | Err(ApiError::NotSignedIn) => None,
+                Err(other) => return Err(other),
+            }
+        } else {
+            None
+        };
+        let request = ExportRequest {
+            event: row.id.to_string(),
+            to: archive_folder(folder, &row.name),
+            only: ExportSelection::All,
+            template: None,
+            layout: ExportLayout::Flat,
+            strip_location: false,
+            gallery: true,
+        };
+        let export = self.export(&request, on_export, cancel)?;
+        let verify = if export.cancelled {
+            VerifyReport {
+                path: request.to.clone(),
+                event_name: export.event_name.clone(),
+                checked: 0,
+                missing: Vec::new(),
+                altered: Vec::new(),
+            }
+        } else {
+            self.verify_export(&request.to)?
+        };
+        Ok(Archived {
+            pull,
+            export,
+            verify,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("test time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn an_event_is_due_inside_the_window_until_it_has_an_export_from_the_window() {
+        let expires = "2026-12-01T00:00:00Z";
+        assert!(
+            !due(expires, 7, at("2026-11-20T00:00:00Z"), None),
+            "too early"
+        );
+        assert!(
+            due(expires, 7, at("2026-11-25T00:00:00Z"), None),
+            "in the window"
+        );
+        assert!(
+            due(expires, 7, at("2026-12-05T00:00:00Z"), None),
+            "after the end too"
+        );
+        assert!(
+            due(
+                expires,
+                7,
+                at("2026-11-25T00:00:00Z"),
+                Some("2026-11-01T00:00:00Z")
+            ),
+            "an export from before the window is stale"
+        );
+        assert!(
+            !due(
+                expires,
+                7,
+                at("2026-11-25T00:00:00Z"),
+                Some("2026-11-24T10:00:00Z")
+            ),
+            "archived in the window: done"
+        );
+        assert!(!due("not a date", 7, at("2026-11-25T00:00:00Z"), None));
+    }
+}

@@ -1,0 +1,482 @@
+//! Exports against a real library of corpus photos: complete, byte for byte,
+//! resumable, verifiable, safe with hostile guest names; and forget.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use klikt_api::export::manifest::Manifest;
+use klikt_api::{
+    ExportLayout, ExportReport, ExportRequest, ExportSelection, ImportRequest, Klikt, Status,
+};
+use sha2::{Digest, Sha256};
+
+fn corpus(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(relative)
+}
+
+/// Guest names that try to leave the export folder or break on Windows.
+const HOSTILE: [&str; 6] = [
+    "../../x",
+    "CON",
+    "a/b",
+    "Ann\u{202E}gpj.exe",
+    "Zoë\u{0}\u{7}",
+    // 300 bytes: 150 two-byte characters.
+    "éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé",
+];
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    klikt: Klikt,
+}
+
+/// A library with event "Party": the orientation set and the camera JPEGs
+/// (some with GPS), approved, with hostile uploader names and guest messages
+/// (written into the database as a pull would).
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().to_path_buf();
+    let library = root.join("library");
+    {
+        let klikt = Klikt::open(&library).expect("library");
+        let mut paths = vec![corpus("jpg/orientation")];
+        for camera in ["Canon_40D.jpg", "Nikon_D70.jpg", "Kodak_CX7530.jpg"] {
+            paths.push(corpus(&format!("jpg/{camera}")));
+        }
+        paths.push(corpus("jpg/tests/45-gps_ifd.jpg"));
+        paths.extend(
+            std::fs::read_dir(corpus("jpg/mobile"))
+                .expect("mobile photos")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+                .take(2),
+        );
+        let request = ImportRequest {
+            event_name: "Party".into(),
+            paths,
+            status: Status::Approved,
+        };
+        klikt
+            .import(&request, &mut |_| {}, &AtomicBool::new(false))
+            .expect("import");
+    }
+    let db = rusqlite::Connection::open(library.join("library.db")).expect("db");
+    let ids: Vec<i64> = db
+        .prepare("SELECT id FROM media ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("ids");
+    for (id, name) in ids.iter().zip(HOSTILE.iter().cycle()) {
+        db.execute(
+            "UPDATE media SET uploader = ?2 WHERE id = ?1",
+            rusqlite::params![id, name],
+        )
+        .expect("uploader");
+    }
+    db.execute(
+        "INSERT INTO messages (event_id, author, body, created_at, status) VALUES
+           (1, 'Grandma Rose', 'So happy for you both!', '2025-06-01T20:00:00Z', 'approved'),
+           (1, '=cmd|'' /C calc''!A0', '<script>alert(1)</script> +1 for the cake', '2025-06-01T21:00:00Z', 'approved'),
+           (1, 'Troll', 'hidden message', '2025-06-01T22:00:00Z', 'hidden')",
+        [],
+    )
+    .expect("messages");
+    drop(db);
+    let klikt = Klikt::open(&library).expect("library again");
+    Fixture {
+        _dir: dir,
+        root,
+        klikt,
+    }
+}
+
+fn request(to: PathBuf) -> ExportRequest {
+    ExportRequest {
+        event: "Party".into(),
+        to,
+        only: ExportSelection::All,
+        template: None,
+        layout: ExportLayout::Flat,
+        strip_location: false,
+        gallery: false,
+    }
+}
+
+fn export(klikt: &Klikt, request: &ExportRequest) -> ExportReport {
+    klikt
+        .export(request, &mut |_| {}, &AtomicBool::new(false))
+        .expect("export")
+}
+
+fn sha256(path: &Path) -> String {
+    let bytes = std::fs::read(path).expect("read exported file");
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn manifest(dir: &Path) -> Manifest {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest"))
+        .expect("manifest parses")
+}
+
+#[test]
+fn a_folder_export_holds_every_original_byte_for_byte_with_manifest_and_sums() {
+    let f = fixture();
+    let to = f.root.join("out");
+    let report = export(&f.klikt, &request(to.clone()));
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    assert_eq!(report.files as usize, items.len());
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.messages, 3, "all messages for --only all");
+
+    let manifest = manifest(&to);
+    assert_eq!(manifest.items.len(), items.len());
+    let originals: HashSet<&str> = items.iter().map(|i| i.sha256.as_str()).collect();
+    for item in &manifest.items {
+        assert_eq!(sha256(&to.join(&item.path)), item.sha256, "{}", item.path);
+        assert!(
+            originals.contains(item.sha256.as_str()),
+            "an original, unchanged"
+        );
+        assert_eq!(item.status, "approved");
+    }
+    let sums = std::fs::read_to_string(to.join("SHA256SUMS")).expect("sums");
+    assert_eq!(
+        sums.lines().count(),
+        manifest.items.len() + 3,
+        "items, 2 message files, manifest"
+    );
+    // The checksum file is in sha256sum's own format.
+    let checked = std::process::Command::new("sha256sum")
+        .args(["--check", "--quiet", "SHA256SUMS"])
+        .current_dir(&to)
+        .status()
+        .expect("sha256sum");
+    assert!(checked.success(), "sha256sum -c accepts the export");
+
+    let verify = f.klikt.verify_export(&to).expect("verify");
+    assert!(verify.ok(), "{verify:?}");
+    assert_eq!(verify.checked, sums.lines().count() as u64);
+}
+
+#[test]
+fn hostile_uploader_names_stay_inside_the_export_in_every_layout() {
+    let f = fixture();
+    for (layout, name) in [
+        (ExportLayout::Flat, "flat"),
+        (ExportLayout::ByUploader, "by-uploader"),
+        (ExportLayout::ByDay, "by-day"),
+    ] {
+        let to = f.root.join(name);
+        let mut req = request(to.clone());
+        req.layout = layout;
+        req.template = Some("{uploader}_{original}_{seq}.{ext}".into());
+        let report = export(&f.klikt, &req);
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        let manifest = manifest(&to);
+        let mut seen = HashSet::new();
+        for item in &manifest.items {
+            let path = Path::new(&item.path);
+            assert!(
+                path.components().all(|c| matches!(c, Component::Normal(_))),
+                "{name}: {:?} is a plain relative path",
+                item.path
+            );
+            for part in path.components() {
+                let part = part.as_os_str().to_str().expect("utf-8");
+                assert!(part.len() <= 255, "{name}: {part:?} fits a file name");
+                assert!(
+                    !part.chars().any(|c| c.is_control() || c == '\u{202E}'),
+                    "{part:?}"
+                );
+                assert!(!part.eq_ignore_ascii_case("con"), "{part:?}");
+            }
+            assert!(
+                seen.insert(item.path.to_lowercase()),
+                "{name}: {} twice",
+                item.path
+            );
+            assert!(to.join(path).is_file(), "{name}: {} written", item.path);
+        }
+        // Nothing was written next to the export.
+        let beside: Vec<_> = std::fs::read_dir(&f.root)
+            .expect("root")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| !["library", "flat", "by-uploader", "by-day"].contains(&n.as_str()))
+            .collect();
+        assert!(beside.is_empty(), "escaped files: {beside:?}");
+    }
+}
+
+#[test]
+fn rerunning_the_same_export_keeps_what_is_there_and_redoes_what_is_damaged() {
+    let f = fixture();
+    let to = f.root.join("out");
+    let first = export(&f.klikt, &request(to.clone()));
+    let victim = manifest(&to).items[2].path.clone();
+    std::fs::write(to.join(&victim), b"half a file").expect("damage");
+    std::fs::remove_file(to.join("manifest.json")).expect("as if interrupted before the end");
+    std::fs::write(to.join(".klikt-partial-x.jpg"), b"left by a crash").expect("leftover");
+
+    let second = export(&f.klikt, &request(to.clone()));
+    assert_eq!(second.files, first.files);
+    assert_eq!(
+        second.skipped,
+        first.files - 1,
+        "only the damaged file was copied again"
+    );
+    assert!(
+        !to.join(".klikt-partial-x.jpg").exists(),
+        "leftovers of a crash are removed"
+    );
+    assert!(f.klikt.verify_export(&to).expect("verify").ok());
+}
+
+#[test]
+fn verify_names_an_altered_and_a_missing_file() {
+    let f = fixture();
+    for to in [f.root.join("out"), f.root.join("out.zip")] {
+        export(&f.klikt, &request(to.clone()));
+        let items = manifest_of(&to);
+        let (altered, missing) = (items[0].clone(), items[1].clone());
+        if to.is_dir() {
+            let mut bytes = std::fs::read(to.join(&altered)).expect("read");
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x01;
+            std::fs::write(to.join(&altered), bytes).expect("flip a byte");
+            std::fs::remove_file(to.join(&missing)).expect("remove");
+        } else {
+            rewrite_zip(&to, &altered, &missing);
+        }
+        let report = f.klikt.verify_export(&to).expect("verify");
+        assert_eq!(report.altered, vec![altered.clone()], "{}", to.display());
+        assert_eq!(report.missing, vec![missing.clone()], "{}", to.display());
+        assert!(!report.ok());
+    }
+}
+
+/// The items' paths of a folder or ZIP export.
+fn manifest_of(to: &Path) -> Vec<String> {
+    let manifest: Manifest = if to.is_dir() {
+        manifest(to)
+    } else {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(to).expect("zip")).expect("zip");
+        let entry = archive.by_name("manifest.json").expect("manifest entry");
+        serde_json::from_reader(entry).expect("manifest parses")
+    };
+    manifest.items.into_iter().map(|i| i.path).collect()
+}
+
+/// Copies a ZIP, flipping a byte of `altered` and leaving `missing` out.
+fn rewrite_zip(path: &Path, altered: &str, missing: &str) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).expect("zip")).expect("zip");
+    let damaged = path.with_extension("damaged.zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&damaged).expect("create"));
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).expect("entry");
+        let name = entry.name().expect("entry name").into_owned();
+        if name == missing {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).expect("read entry");
+        if name == altered {
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x01;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&bytes).expect("write");
+    }
+    out.finish().expect("finish");
+    std::fs::rename(damaged, path).expect("replace");
+}
+
+#[test]
+fn a_zip_export_is_complete_stored_and_passes_unzip_t() {
+    let f = fixture();
+    let to = f.root.join("party.zip");
+    let mut req = request(to.clone());
+    req.gallery = true;
+    let report = export(&f.klikt, &req);
+    assert!(report.zip && report.failed.is_empty());
+    assert!(to.is_file());
+    assert!(
+        !f.root.join("party.zip.partial").exists(),
+        "no partial left"
+    );
+    let tested = std::process::Command::new("unzip")
+        .args(["-tq"])
+        .arg(&to)
+        .status()
+        .expect("unzip (apt install unzip)");
+    assert!(tested.success(), "unzip -t");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&to).expect("zip")).expect("zip");
+    for index in 0..archive.len() {
+        let entry = archive.by_index(index).expect("entry");
+        let name = entry.name().expect("entry name").into_owned();
+        if name.ends_with(".jpg") && !name.starts_with("gallery/") {
+            assert_eq!(
+                entry.compression(),
+                zip::CompressionMethod::Stored,
+                "{name}"
+            );
+        }
+    }
+    assert!(archive.by_name("index.html").is_ok(), "the gallery");
+    assert!(f.klikt.verify_export(&to).expect("verify").ok());
+}
+
+#[test]
+fn strip_location_removes_gps_from_the_copies_only() {
+    let f = fixture();
+    let to = f.root.join("shared");
+    let mut req = request(to.clone());
+    req.strip_location = true;
+    export(&f.klikt, &req);
+    let manifest = manifest(&to);
+    let stripped: Vec<_> = manifest
+        .items
+        .iter()
+        .filter(|i| i.location_removed)
+        .collect();
+    assert!(
+        !stripped.is_empty(),
+        "the corpus photos with GPS were stripped"
+    );
+    for item in &manifest.items {
+        let bytes = std::fs::read(to.join(&item.path)).expect("read");
+        let meta = klikt_media::read_metadata(&bytes);
+        assert_eq!(meta.gps_lat, None, "{} has no latitude", item.path);
+        if item.location_removed {
+            assert_ne!(item.sha256, item.original_sha256);
+        }
+    }
+    // The library's originals keep their location.
+    let with_gps = f
+        .klikt
+        .media("Party", &Default::default())
+        .expect("items")
+        .into_iter()
+        .filter(|i| i.gps_lat.is_some())
+        .count();
+    assert!(with_gps > 0);
+    assert!(f.klikt.verify_export(&to).expect("verify").ok());
+}
+
+#[test]
+fn messages_are_a_neutralized_csv_and_escaped_html_and_follow_the_selection() {
+    let f = fixture();
+    let to = f.root.join("out");
+    let mut req = request(to.clone());
+    req.only = ExportSelection::Approved;
+    let report = export(&f.klikt, &req);
+    assert_eq!(
+        report.messages, 2,
+        "only approved messages with --only approved"
+    );
+    let csv = std::fs::read_to_string(to.join("messages.csv")).expect("csv");
+    assert!(
+        csv.contains("'=cmd|"),
+        "a formula author is neutralized: {csv}"
+    );
+    assert!(!csv.contains("hidden message"));
+    let html = std::fs::read_to_string(to.join("messages.html")).expect("html");
+    assert!(!html.contains("<script>alert"), "guest HTML is text");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn a_collection_export_follows_its_manual_order() {
+    let f = fixture();
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    f.klikt
+        .create_collection("Party", "Album")
+        .expect("collection");
+    let chosen: Vec<i64> = items.iter().rev().take(3).map(|i| i.id).collect();
+    f.klikt
+        .add_to_collection("Party", "Album", &chosen)
+        .expect("add");
+    let to = f.root.join("album");
+    let mut req = request(to.clone());
+    req.only = ExportSelection::Collection("Album".into());
+    export(&f.klikt, &req);
+    let manifest = manifest(&to);
+    let order: Vec<i64> = manifest.items.iter().map(|i| i.media_id).collect();
+    assert_eq!(order, chosen);
+    assert!(manifest
+        .items
+        .iter()
+        .all(|i| i.collections == vec!["Album".to_owned()]));
+}
+
+#[test]
+fn a_cancelled_zip_export_leaves_nothing_that_looks_like_an_archive() {
+    let f = fixture();
+    let to = f.root.join("party.zip");
+    let report = f
+        .klikt
+        .export(&request(to.clone()), &mut |_| {}, &AtomicBool::new(true))
+        .expect("export");
+    assert!(report.cancelled);
+    assert!(!to.exists() && !f.root.join("party.zip.partial").exists());
+}
+
+#[test]
+fn forget_removes_the_event_entirely_and_leaves_no_trace_in_the_database_or_wal() {
+    let f = fixture();
+    let marker = "Grandma Rose";
+    let preview = f.klikt.forget_preview("Party").expect("preview");
+    assert!(preview.media_count > 0 && preview.message_count == 3);
+    assert!(preview.verified_export.is_none(), "nothing exported yet");
+    let to = f.root.join("out");
+    export(&f.klikt, &request(to.clone()));
+    assert!(f.klikt.verify_export(&to).expect("verify").ok());
+    let preview = f.klikt.forget_preview("Party").expect("preview");
+    let verified = preview
+        .verified_export
+        .expect("a verified export is reported");
+    assert_eq!(
+        verified.destination,
+        std::fs::canonicalize(&to).expect("path")
+    );
+
+    let store_files_before = files_under(&f.root.join("library/store"));
+    assert!(store_files_before > 0);
+    let report = f.klikt.forget("Party").expect("forget");
+    assert_eq!(report.media_removed, preview.media_count);
+    assert!(f.klikt.events().expect("events").is_empty());
+    assert_eq!(
+        files_under(&f.root.join("library/store")),
+        0,
+        "originals and renditions gone"
+    );
+    for file in ["library.db", "library.db-wal"] {
+        let path = f.root.join("library").join(file);
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let found = bytes.windows(marker.len()).any(|w| w == marker.as_bytes());
+        assert!(!found, "{file} still holds a guest's name");
+    }
+    // The export made before stays: forgetting is about the library only.
+    assert!(to.join("manifest.json").is_file());
+}
+
+fn files_under(dir: &Path) -> usize {
+    walk_count(dir)
+}
+
+fn walk_count(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|e| e.expect("entry").path())
+        .map(|p| if p.is_dir() { walk_count(&p) } else { 1 })
+        .sum()
+}
