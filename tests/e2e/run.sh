@@ -137,7 +137,8 @@ start server "$KLIKT_SERVER" serve --data "$SERVER_DATA" --listen 127.0.0.1:0
 echo "${BACKGROUND[-1]}" >"$WORK/server.pid"
 SERVER_URL=""
 for _ in $(seq 100); do
-  SERVER_URL=$(sed -n 's/^listening on //p' "$WORK/server.log")
+  # The log may not exist yet (the server's shell opens it): not an error.
+  SERVER_URL=$(sed -n 's/^listening on //p' "$WORK/server.log" 2>/dev/null || true)
   [ -n "$SERVER_URL" ] && break
   sleep 0.1
 done

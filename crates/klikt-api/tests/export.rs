@@ -480,3 +480,59 @@ fn walk_count(dir: &Path) -> usize {
         .map(|p| if p.is_dir() { walk_count(&p) } else { 1 })
         .sum()
 }
+
+#[test]
+fn archive_now_exports_everything_with_a_gallery_into_its_own_folder_and_verifies() {
+    let f = fixture();
+    let folder = f.root.join("archives");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let done = runtime
+        .block_on(f.klikt.archive(
+            "Party",
+            &folder,
+            &|_| {},
+            &mut |_| {},
+            &AtomicBool::new(false),
+        ))
+        .expect("archive");
+    assert!(done.pull.is_none(), "a local event is not pulled");
+    assert!(done.verify.ok(), "{:?}", done.verify);
+    let to = folder.join("Party (Klikt archive)");
+    assert_eq!(done.export.destination, to);
+    assert!(to.join("index.html").is_file(), "with the gallery");
+    assert_eq!(
+        done.verify.checked,
+        std::fs::read_to_string(to.join("SHA256SUMS"))
+            .expect("sums")
+            .lines()
+            .count() as u64
+    );
+    let preview = f.klikt.forget_preview("Party").expect("preview");
+    assert!(
+        preview.verified_export.is_some(),
+        "the archive counts as a verified export"
+    );
+}
+
+#[test]
+fn automatic_archiving_needs_a_folder_and_a_sane_number_of_days() {
+    let f = fixture();
+    let mut settings = f.klikt.archive_settings().expect("defaults");
+    assert!(!settings.auto_archive);
+    settings.auto_archive = true;
+    assert!(
+        f.klikt.set_archive_settings(&settings).is_err(),
+        "no folder"
+    );
+    settings.folder = Some(f.root.join("archives"));
+    settings.days_before = 0;
+    assert!(f.klikt.set_archive_settings(&settings).is_err(), "0 days");
+    settings.days_before = 7;
+    f.klikt.set_archive_settings(&settings).expect("valid");
+    assert_eq!(f.klikt.archive_settings().expect("stored"), settings);
+    // A local event has no plan to end: never due.
+    assert!(f.klikt.events_due_for_archive().expect("due").is_empty());
+}

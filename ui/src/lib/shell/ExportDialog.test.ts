@@ -61,12 +61,22 @@ const ended = (overrides: Partial<JobFinished> = {}): JobFinished => ({
 });
 
 describe('export dialog', () => {
+  it('takes a destination typed or pasted instead of picked', async () => {
+    const { fake, dialog } = await open();
+    const field = one(dialog, 'export-destination') as HTMLInputElement;
+    field.value = '/media/usb/Wedding';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    await click(one(dialog, 'export-start'));
+    const [[request]] = fake.called('startExport') as [[{ to: string }]];
+    expect(request.to).toBe('/media/usb/Wedding');
+  });
+
   it('starts the export with the default request once a folder is chosen', async () => {
     const { fake, dialog } = await open();
     fake.picks.folder = '/backup/Wedding';
 
     await click(one(dialog, 'export-choose'));
-    expect(one(dialog, 'export-destination').textContent).toBe('/backup/Wedding');
+    expect((one(dialog, 'export-destination') as HTMLInputElement).value).toBe('/backup/Wedding');
     await click(one(dialog, 'export-start'));
 
     expect(fake.called('startExport')).toEqual([
@@ -98,7 +108,7 @@ describe('export dialog', () => {
     await click(one(dialog, 'export-dest-zip'));
     expect(one(dialog, 'export-choose').textContent?.trim()).toBe('Choose ZIP file…');
     await click(one(dialog, 'export-choose'));
-    expect(one(dialog, 'export-destination').textContent).toBe('/backup/wedding-best.zip');
+    expect((one(dialog, 'export-destination') as HTMLInputElement).value).toBe('/backup/wedding-best.zip');
     await click(one(dialog, 'export-start'));
 
     expect(fake.called('startExport')).toEqual([
