@@ -44,7 +44,10 @@ fn io_error(path: &Path, what: &str, err: std::io::Error) -> ApiError {
 }
 
 /// Hex SHA-256 of everything read from `reader`, copied to `out` on the way.
-fn copy_hashing(reader: &mut dyn Read, out: &mut dyn Write) -> std::io::Result<(String, u64)> {
+pub(super) fn copy_hashing(
+    reader: &mut dyn Read,
+    out: &mut dyn Write,
+) -> std::io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut total = 0u64;

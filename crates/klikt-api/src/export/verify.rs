@@ -7,10 +7,9 @@ use std::io::Read;
 use std::path::{Component, Path};
 
 use klikt_library::tables::exports;
-use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest};
-use super::sink::{hex, sha256_file};
+use super::sink::{copy_hashing, sha256_file};
 use super::types::VerifyReport;
 use crate::{now_iso, ApiError, Klikt};
 
@@ -56,6 +55,43 @@ fn plain(relative: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// What reading one listed file found.
+enum Found {
+    Missing,
+    /// Its SHA-256.
+    Hash(String),
+    /// Unreadable past its start (bad CRC, truncated, an unsafe path).
+    Damaged,
+}
+
+/// Checks every listed file with `read`; SHA256SUMS itself missing is reported.
+fn check(
+    path: &Path,
+    manifest: &Manifest,
+    sums: Option<&str>,
+    mut read: impl FnMut(&str) -> Found,
+) -> VerifyReport {
+    let mut report = VerifyReport {
+        path: path.to_path_buf(),
+        event_name: manifest.event.name.clone(),
+        checked: 0,
+        missing: Vec::new(),
+        altered: Vec::new(),
+    };
+    if sums.is_none() {
+        report.missing.push(manifest::SUMS.to_owned());
+    }
+    for (name, sha) in listed(manifest, sums) {
+        report.checked += 1;
+        match read(&name) {
+            Found::Hash(actual) if actual == sha => {}
+            Found::Missing => report.missing.push(name),
+            Found::Hash(_) | Found::Damaged => report.altered.push(name),
+        }
+    }
+    report
+}
+
 fn verify_folder(root: &Path) -> Result<VerifyReport, ApiError> {
     let manifest_path = root.join(manifest::MANIFEST);
     let bytes = std::fs::read(&manifest_path).map_err(|e| {
@@ -66,29 +102,15 @@ fn verify_folder(root: &Path) -> Result<VerifyReport, ApiError> {
     })?;
     let manifest = parse_manifest(&bytes, root)?;
     let sums = std::fs::read_to_string(root.join(manifest::SUMS)).ok();
-    let mut report = VerifyReport {
-        path: root.to_path_buf(),
-        event_name: manifest.event.name.clone(),
-        checked: 0,
-        missing: Vec::new(),
-        altered: Vec::new(),
-    };
-    if sums.is_none() {
-        report.missing.push(manifest::SUMS.to_owned());
-    }
-    for (path, sha) in listed(&manifest, sums.as_deref()) {
-        report.checked += 1;
-        if !plain(&path) {
-            report.altered.push(path);
-            continue;
+    Ok(check(root, &manifest, sums.as_deref(), |name| {
+        if !plain(name) {
+            return Found::Damaged;
         }
-        match sha256_file(&root.join(&path)) {
-            Ok(actual) if actual == sha => {}
-            Ok(_) => report.altered.push(path),
-            Err(_) => report.missing.push(path),
+        match sha256_file(&root.join(name)) {
+            Ok(sha) => Found::Hash(sha),
+            Err(_) => Found::Missing,
         }
-    }
-    Ok(report)
+    }))
 }
 
 fn verify_zip(path: &Path) -> Result<VerifyReport, ApiError> {
@@ -115,37 +137,15 @@ fn verify_zip(path: &Path) -> Result<VerifyReport, ApiError> {
     })?;
     let manifest = parse_manifest(&manifest_bytes, path)?;
     let sums = read_entry(manifest::SUMS).and_then(|b| String::from_utf8(b).ok());
-    let mut report = VerifyReport {
-        path: path.to_path_buf(),
-        event_name: manifest.event.name.clone(),
-        checked: 0,
-        missing: Vec::new(),
-        altered: Vec::new(),
-    };
-    if sums.is_none() {
-        report.missing.push(manifest::SUMS.to_owned());
-    }
-    for (name, sha) in listed(&manifest, sums.as_deref()) {
-        report.checked += 1;
-        let Ok(mut entry) = archive.by_name(&name) else {
-            report.missing.push(name);
-            continue;
+    Ok(check(path, &manifest, sums.as_deref(), |name| {
+        let Ok(mut entry) = archive.by_name(name) else {
+            return Found::Missing;
         };
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        // A read error (bad CRC, truncated data) is damage too.
-        let intact = loop {
-            match entry.read(&mut buf) {
-                Ok(0) => break true,
-                Ok(n) => hasher.update(&buf[..n]),
-                Err(_) => break false,
-            }
-        };
-        if !intact || hex(&hasher.finalize()) != sha {
-            report.altered.push(name);
+        match copy_hashing(&mut entry, &mut std::io::sink()) {
+            Ok((sha, _)) => Found::Hash(sha),
+            Err(_) => Found::Damaged,
         }
-    }
-    Ok(report)
+    }))
 }
 
 impl Klikt {
