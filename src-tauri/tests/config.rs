@@ -164,3 +164,29 @@ fn the_csp_forbids_inline_and_foreign_scripts_and_the_global_tauri_object_is_off
         "videos only from the app's own loopback server (src/video_server.rs)"
     );
 }
+
+#[test]
+fn no_file_system_scope_is_open_to_the_page() {
+    let conf = json("tauri.conf.json");
+    // Media reach the page only through klikt-media:// by id and the
+    // loopback video server by id; Tauri's asset protocol (file paths in
+    // URLs) stays off, so no scope exists to widen.
+    let asset = &conf["app"]["security"]["assetProtocol"];
+    assert!(
+        asset.is_null() || asset["enable"] == false,
+        "the asset protocol must stay off: {asset}"
+    );
+    let manifest = read("Cargo.toml");
+    assert!(
+        !manifest.contains("protocol-asset"),
+        "tauri's protocol-asset feature must stay off"
+    );
+    for file in ["capabilities/main.json", "capabilities/slideshow.json"] {
+        for permission in plugin_permissions(file) {
+            assert!(
+                !permission.starts_with("fs:") && !permission.starts_with("shell:"),
+                "{file} grants {permission}"
+            );
+        }
+    }
+}
