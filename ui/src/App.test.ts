@@ -3,13 +3,14 @@
  * The app shell, mounted with a fake `KliktApi` and platform. The library
  * view is stubbed (it has its own tests): these test the shell alone.
  */
-import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tick } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
 
-import App from './App.svelte';
 import type { JobFinished } from './lib/bindings/JobFinished';
 import type { JobProgress } from './lib/bindings/JobProgress';
 import { setLocale } from './lib/i18n/index.svelte';
+import { appShell } from './lib/shell/testing/app';
+import { all, click, one, settle } from './lib/shell/testing/dom';
 import {
   ACCOUNT,
   fakeApi,
@@ -22,58 +23,12 @@ import {
 
 vi.mock('./lib/library/LibraryView.svelte', async () => import('./lib/shell/testing/LibraryStub.svelte'));
 
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
-
-let app: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-  localStorage.clear();
-  setLocale('en');
-  localStorage.clear();
-});
-
-/** Lets every pending promise and effect run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 6; i += 1) {
-    await tick();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  flushSync();
-}
-
-async function show(fake: Fake): Promise<HTMLElement> {
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target, props: { api: fake.api, platform: fake.platform } });
-  await settle();
-  return target;
-}
-
-const all = (root: ParentNode, testId: string) =>
-  Array.from(root.querySelectorAll<HTMLElement>(`[data-testid="${testId}"]`));
-const one = (root: ParentNode, testId: string): HTMLElement => {
-  const found = all(root, testId);
-  if (found.length !== 1) throw new Error(`expected one [data-testid="${testId}"], found ${found.length}`);
-  return found[0]!;
-};
+const { show, close } = appShell();
 
 async function type(input: HTMLElement, value: string) {
   (input as HTMLInputElement).value = value;
   input.dispatchEvent(new Event('input', { bubbles: true }));
   await tick();
-}
-
-async function click(el: HTMLElement) {
-  el.click();
-  await settle();
 }
 
 function progress(overrides: Partial<JobProgress> = {}): JobProgress {
@@ -118,8 +73,7 @@ describe('start-up', () => {
   it('follows the OS language, and the browser’s when the OS cannot say', async () => {
     let root = await show(fakeApi({ osLocale: 'fr-FR' }));
     expect(one(root, 'demo-start').textContent).toContain('Essayer l’événement de démonstration');
-    unmount(app!);
-    app = null;
+    close();
     localStorage.clear();
 
     vi.spyOn(navigator, 'language', 'get').mockReturnValue('fr-CA');
@@ -153,9 +107,7 @@ describe('start-up', () => {
     const events = [localEvent(2, 'Party'), localEvent(1, 'Wedding')];
     let root = await show(fakeApi({ events }));
     await click(all(root, 'event-row')[1]!);
-    unmount(app!);
-    app = null;
-    document.body.innerHTML = '';
+    close();
 
     root = await show(fakeApi({ events }));
     expect(one(root, 'library-view').dataset.eventId).toBe('1');

@@ -5,48 +5,16 @@
  * jobs in the task list and toasts, forgetting an event, the archive
  * settings, and the plan-end notifications.
  */
-import { mount, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import App from './App.svelte';
 import type { JobFinished } from './lib/bindings/JobFinished';
-import { setLocale } from './lib/i18n/index.svelte';
+import { appShell } from './lib/shell/testing/app';
 import { all, click, one, settle, type } from './lib/shell/testing/dom';
 import { exportReport, fakeApi, localEvent, verifyReport, type Fake } from './lib/shell/testing/fakeApi';
 
 vi.mock('./lib/library/LibraryView.svelte', async () => import('./lib/shell/testing/LibraryStub.svelte'));
 
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
-
-let app: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-  localStorage.clear();
-  setLocale('en');
-});
-
-async function show(fake: Fake): Promise<HTMLElement> {
-  const target = document.createElement('div');
-  document.body.append(target);
-  app = mount(App, { target, props: { api: fake.api, platform: fake.platform } });
-  await settle();
-  return target;
-}
-
-function restart(fake: Fake): Promise<HTMLElement> {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-  return show(fake);
-}
+const { show, restart } = appShell();
 
 const DAY = 86_400_000;
 /** A plan end `days` whole days (and an hour) from now. */

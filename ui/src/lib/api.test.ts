@@ -1,26 +1,15 @@
 // @vitest-environment jsdom
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it } from 'vitest';
 
 import { createApi, JOB_FINISHED_EVENT, JOB_PROGRESS_EVENT, toIpcError } from './api';
+import { fakeTauriPage, recordIpc } from './shell/testing/ipc';
 
-// The desktop webview sets `isTauri`; `mockIPC` only fakes the bridge itself.
-const page = globalThis as { isTauri?: boolean };
-beforeEach(() => {
-  page.isTauri = true;
-});
-afterEach(() => {
-  clearMocks();
-  delete page.isTauri;
-});
+const page = fakeTauriPage();
 
 describe('createApi', () => {
   it('calls the commands by name with the argument names the Rust side declares', async () => {
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((command, args) => {
-      calls.push([command, args]);
-      return [];
-    });
+    const calls = recordIpc(() => []);
 
     const api = createApi();
     await api.events();
@@ -35,11 +24,7 @@ describe('createApi', () => {
   });
 
   it('sends the shell’s commands with the argument names the Rust side declares', async () => {
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((command, args) => {
-      calls.push([command, args]);
-      return command === 'start_pull' || command === 'start_import' ? 3 : null;
-    });
+    const calls = recordIpc((command) => (command === 'start_pull' || command === 'start_import' ? 3 : null));
 
     const api = createApi();
     await api.account();

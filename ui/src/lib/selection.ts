@@ -1,6 +1,7 @@
 /** Which event the window shows as the event list changes, and across restarts. */
 
 import type { EventSummary } from './bindings/EventSummary';
+import { safeStorage } from './storage';
 
 /**
  * Keeps the current event when it still exists (a refresh must not jump
@@ -44,13 +45,5 @@ export function rememberEvent(
     else storage?.setItem(LAST_EVENT_KEY, String(id));
   } catch {
     // Private mode or a full quota: the next start opens the newest event.
-  }
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
   }
 }

@@ -4,8 +4,7 @@
  * problems and example as typed, the job it follows, and its report with
  * Verify. Guest text (file names, reasons, paths) must stay text.
  */
-import { mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { JobFinished } from '../bindings/JobFinished';
 import type { MediaQuery } from '../bindings/MediaQuery';
@@ -14,15 +13,10 @@ import { fakeItem } from '../library/testing/fakeApi';
 import ExportDialog from './ExportDialog.svelte';
 import { Jobs, type RunningJob } from './jobs.svelte';
 import { all, choose, click, one, settle, type } from './testing/dom';
-import { collection, exportReport, fakeApi, localEvent, verifyReport, type Fake } from './testing/fakeApi';
+import { collection, exportReport, exportRequest, fakeApi, localEvent, verifyReport, type Fake } from './testing/fakeApi';
+import { mountedEach } from './testing/mount';
 
-let shown: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (shown) unmount(shown);
-  shown = null;
-  document.body.innerHTML = '';
-  setLocale('en');
-});
+const page = mountedEach();
 
 const wedding = localEvent(1, 'Wedding', { media_count: 40, remote_id: 'r1' });
 
@@ -32,18 +26,13 @@ async function open(fake: Fake = fakeApi({ events: [wedding], collections: { 1: 
   await fake.api.onJobFinished((f) => jobs.finished(f));
   const cancelled: RunningJob[] = [];
   let closed = 0;
-  const target = document.createElement('div');
-  document.body.append(target);
-  shown = mount(ExportDialog, {
-    target,
-    props: {
-      api: fake.api,
-      platform: fake.platform,
-      jobs,
-      event: wedding,
-      oncanceljob: (job: RunningJob) => cancelled.push(job),
-      onclose: () => (closed += 1),
-    },
+  page.put(ExportDialog, {
+    api: fake.api,
+    platform: fake.platform,
+    jobs,
+    event: wedding,
+    oncanceljob: (job: RunningJob) => cancelled.push(job),
+    onclose: () => (closed += 1),
   });
   await settle();
   return { fake, jobs, cancelled, closed: () => closed, dialog: one(document.body, 'export-dialog') };
@@ -79,19 +68,7 @@ describe('export dialog', () => {
     expect((one(dialog, 'export-destination') as HTMLInputElement).value).toBe('/backup/Wedding');
     await click(one(dialog, 'export-start'));
 
-    expect(fake.called('startExport')).toEqual([
-      [
-        {
-          event: '1',
-          to: '/backup/Wedding',
-          only: { kind: 'all' },
-          template: null,
-          layout: 'flat',
-          strip_location: false,
-          gallery: true,
-        },
-      ],
-    ]);
+    expect(fake.called('startExport')).toEqual([[exportRequest()]]);
     expect(all(dialog, 'export-progress')).toHaveLength(1);
   });
 

@@ -4,33 +4,27 @@
  * export or the warning that there is none, and the typed name that alone
  * unlocks "Forget".
  */
-import { mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { ForgetReport } from '../bindings/ForgetReport';
 import { setLocale } from '../i18n/index.svelte';
 import ForgetDialog from './ForgetDialog.svelte';
 import { all, click, one, settle, type } from './testing/dom';
 import { fakeApi, forgetPreview, localEvent, type Fake } from './testing/fakeApi';
+import { mountedEach } from './testing/mount';
 
-let shown: ReturnType<typeof mount> | null = null;
-afterEach(() => {
-  if (shown) unmount(shown);
-  shown = null;
-  document.body.innerHTML = '';
-  setLocale('en');
-});
+const page = mountedEach();
 
 const name = 'Mia & Sam <3';
 const event = localEvent(1, name, { remote_id: 'r1', media_count: 240, total_bytes: 1_200_000_000 });
 
 async function open(fake: Fake) {
   const forgotten: ForgetReport[] = [];
-  const target = document.createElement('div');
-  document.body.append(target);
-  shown = mount(ForgetDialog, {
-    target,
-    props: { api: fake.api, event, onclose: () => {}, onforgotten: (r: ForgetReport) => forgotten.push(r) },
+  page.put(ForgetDialog, {
+    api: fake.api,
+    event,
+    onclose: () => {},
+    onforgotten: (r: ForgetReport) => forgotten.push(r),
   });
   await settle();
   return { forgotten, dialog: one(document.body, 'forget-dialog') };
@@ -103,12 +97,7 @@ describe('forget dialog', () => {
   it('renders the event’s name as text', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const fake = fakeApi({ events: [localEvent(1, hostile)] });
-    const target = document.createElement('div');
-    document.body.append(target);
-    shown = mount(ForgetDialog, {
-      target,
-      props: { api: fake.api, event: localEvent(1, hostile), onclose: () => {}, onforgotten: () => {} },
-    });
+    page.put(ForgetDialog, { api: fake.api, event: localEvent(1, hostile), onclose: () => {}, onforgotten: () => {} });
     await settle();
     const dialog = one(document.body, 'forget-dialog');
     expect(dialog.querySelectorAll('img')).toHaveLength(0);

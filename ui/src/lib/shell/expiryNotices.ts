@@ -6,6 +6,7 @@
  */
 
 import { locale, translate, type Locale } from '../i18n/index.svelte';
+import { safeStorage } from '../storage';
 import type { EventRow } from './eventRows';
 import { expiryWarning, type ExpiryLevel } from './expiry';
 
@@ -79,13 +80,5 @@ function write(storage: Store | null, shown: Record<string, string[]>): void {
     storage?.setItem(NOTICES_KEY, JSON.stringify(shown));
   } catch {
     // Private mode or a full quota: remembered for this run only.
-  }
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
   }
 }

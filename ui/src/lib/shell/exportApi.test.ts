@@ -1,27 +1,17 @@
 // @vitest-environment jsdom
 /** The export, archive and forget IPC wrappers (api.ts), with the argument names the Rust side declares. */
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it } from 'vitest';
 
 import { createApi } from '../api';
 import type { ExportRequest } from '../bindings/ExportRequest';
+import { fakeTauriPage, recordIpc } from './testing/ipc';
 
-const page = globalThis as { isTauri?: boolean };
-beforeEach(() => {
-  page.isTauri = true;
-});
-afterEach(() => {
-  clearMocks();
-  delete page.isTauri;
-});
+fakeTauriPage();
 
 describe('export commands', () => {
   it('sends export, archive, verify, forget and the archive settings with the Rust argument names', async () => {
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((command, args) => {
-      calls.push([command, args]);
-      return command.startsWith('start_') ? 9 : null;
-    });
+    const calls = recordIpc((command) => (command.startsWith('start_') ? 9 : null));
     const api = createApi();
     const request: ExportRequest = {
       event: '3',

@@ -20,7 +20,7 @@ import {
   withZipExtension,
   type ExportForm,
 } from './exportForm';
-import { collection } from './testing/fakeApi';
+import { collection, exportRequest } from './testing/fakeApi';
 
 afterEach(() => setLocale('en'));
 
@@ -194,15 +194,7 @@ describe('the request', () => {
   it('defaults to everything, flat, with the gallery, the default template sent as null', () => {
     expect(requestOf(form(), 3)).toEqual({
       ok: true,
-      request: {
-        event: '3',
-        to: '/backup/Wedding',
-        only: { kind: 'all' },
-        template: null,
-        layout: 'flat',
-        strip_location: false,
-        gallery: true,
-      },
+      request: exportRequest({ event: '3' }),
     });
   });
 

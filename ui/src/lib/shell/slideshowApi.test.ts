@@ -1,28 +1,18 @@
 // @vitest-environment jsdom
 /** The slideshow's IPC wrappers (api.ts), with the argument names the Rust side declares. */
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it } from 'vitest';
 
 import { createApi, LIVE_STATUS_EVENT, type Listen } from '../api';
 import type { LiveStatus } from '../bindings/LiveStatus';
 import { slideshowSettings } from './testing/fakeApi';
+import { fakeTauriPage, recordIpc } from './testing/ipc';
 
-const page = globalThis as { isTauri?: boolean };
-beforeEach(() => {
-  page.isTauri = true;
-});
-afterEach(() => {
-  clearMocks();
-  delete page.isTauri;
-});
+fakeTauriPage();
 
 describe('slideshow commands', () => {
   it('sends the slideshow’s commands with the argument names the Rust side declares', async () => {
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((command, args) => {
-      calls.push([command, args]);
-      return command === 'share_qr_svg' ? '<svg/>' : null;
-    });
+    const calls = recordIpc((command) => (command === 'share_qr_svg' ? '<svg/>' : null));
     const api = createApi();
     const settings = slideshowSettings({ monitor: 'HDMI-1' });
 

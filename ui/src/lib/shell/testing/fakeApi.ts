@@ -10,6 +10,7 @@ import type { ArchiveSettings } from '../../bindings/ArchiveSettings';
 import type { CollectionSummary } from '../../bindings/CollectionSummary';
 import type { EventSummary } from '../../bindings/EventSummary';
 import type { ExportReport } from '../../bindings/ExportReport';
+import type { ExportRequest } from '../../bindings/ExportRequest';
 import type { ForgetPreview } from '../../bindings/ForgetPreview';
 import type { IpcError } from '../../bindings/IpcError';
 import type { JobFinished } from '../../bindings/JobFinished';
@@ -120,6 +121,20 @@ export function exportReport(overrides: Partial<ExportReport> = {}): ExportRepor
     messages: 12,
     cancelled: false,
     elapsed_ms: 42_000,
+    ...overrides,
+  };
+}
+
+/** The request the export form's defaults make for event 1, "Wedding", to /backup: everything, flat, with the gallery. */
+export function exportRequest(overrides: Partial<ExportRequest> = {}): ExportRequest {
+  return {
+    event: '1',
+    to: '/backup/Wedding',
+    only: { kind: 'all' },
+    template: null,
+    layout: 'flat',
+    strip_location: false,
+    gallery: true,
     ...overrides,
   };
 }
