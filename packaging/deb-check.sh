@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the .deb with the Tauri bundler, installs it on this machine with
+# Builds the .deb and .rpm with the Tauri bundler, installs the .deb on this machine with
 # apt (dpkg -i plus its dependencies), then runs what it installed: `klikt
 # --version`, and the desktop app once under Xvfb in a private D-Bus session
 # with an empty library (it must open its window and keep running). The
@@ -26,9 +26,10 @@ if [ "$TARGET_DIR" != "$ROOT/target" ]; then
   cp "$TARGET_DIR/release/klikt" "$ROOT/target/release/klikt"
 fi
 
-log "bundling the .deb (tauri build)"
-(cd src-tauri && npx --prefix ../ui tauri build --bundles deb)
+log "bundling the .deb and the .rpm (tauri build)"
+(cd src-tauri && npx --prefix ../ui tauri build --bundles deb,rpm)
 DEB=$(ls -t "$TARGET_DIR"/release/bundle/deb/*.deb | head -1)
+ls "$TARGET_DIR"/release/bundle/rpm/*.rpm >&2
 log "installing $DEB"
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null
 trap 'as_root dpkg -r klikt >/dev/null 2>&1 || true' EXIT
