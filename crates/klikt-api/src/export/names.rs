@@ -16,7 +16,7 @@
 //!   [`safe_component`], so it is always exactly one component.
 //! - [`safe_component`]: NFC; control characters (C0, DEL, C1) and bidi
 //!   controls (U+200E/F, U+202A–202E, U+2066–2069, U+061C) removed;
-//!   `< > : " / \ | ? *` replaced by `_`; leading/trailing spaces and
+//!   `< > : " / \ | ? *` replaced by `_`; leading/trailing spaces, leading dots (a hidden file) and
 //!   trailing dots trimmed; `.`, `..` and empty become the fallback; Windows
 //!   device names (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0–9, LPT0–9 and
 //!   their superscript-digit forms, in any case, with any extension) get a
@@ -259,12 +259,13 @@ fn finish(mut name: String) -> Option<String> {
     }
 }
 
-/// Windows drops trailing dots and spaces (`a.` opens `a`), and leading
-/// spaces are invisible in every file manager.
+/// Windows drops trailing dots and spaces (`a.` opens `a`), leading spaces
+/// are invisible in every file manager, and a leading dot would hide a
+/// guest's photo from the organizer on Linux and macOS.
 fn trim(name: &mut String) {
     let end = name.trim_end_matches(['.', ' ']).len();
     name.truncate(end);
-    let start = name.len() - name.trim_start_matches(' ').len();
+    let start = name.len() - name.trim_start_matches(['.', ' ']).len();
     name.replace_range(..start, "");
 }
 
@@ -504,9 +505,9 @@ mod tests {
     #[test]
     fn parent_references_stay_one_component() {
         let name = safe("../../x");
-        assert_eq!(name, ".._.._x");
+        assert_eq!(name, "_.._x");
         assert_eq!(normal_components(&name), Some(1));
-        assert_eq!(safe("..\\..\\x"), ".._.._x");
+        assert_eq!(safe("..\\..\\x"), "_.._x");
     }
 
     #[test]
@@ -590,6 +591,13 @@ mod tests {
     }
 
     #[test]
+    fn leading_dots_are_dropped_so_no_photo_is_hidden_or_taken_for_a_partial_file() {
+        assert_eq!(safe(".hidden.jpg"), "hidden.jpg");
+        assert_eq!(safe("..photo"), "photo");
+        assert_eq!(safe(".klikt-partial-x.jpg"), "klikt-partial-x.jpg");
+    }
+
+    #[test]
     fn only_dots_or_spaces_become_the_fallback() {
         assert_eq!(safe("."), "fallback");
         assert_eq!(safe(".."), "fallback");
@@ -605,14 +613,9 @@ mod tests {
 
     #[test]
     fn unsafe_fallback_is_made_safe_too() {
-        assert_eq!(safe_component("", "../CON"), ".._CON");
+        assert_eq!(safe_component("", "../CON"), "_CON");
         assert_eq!(safe_component("", "CON"), "_CON");
         assert_eq!(safe_component("..", ".."), "_");
-    }
-
-    #[test]
-    fn leading_dot_names_are_kept() {
-        assert_eq!(safe(".profile"), ".profile");
     }
 
     #[test]
@@ -695,7 +698,7 @@ mod tests {
             ..EXAMPLE
         };
         let name = render(DEFAULT_TEMPLATE, &fields);
-        assert_eq!(name, "2025-06-01_14-03-22_.._.._etc_CON_0001.jpg");
+        assert_eq!(name, "2025-06-01_14-03-22__.._etc_CON_0001.jpg");
         assert_eq!(normal_components(&name), Some(1));
     }
 
@@ -846,7 +849,7 @@ mod tests {
     fn unsafe_folder_and_name_stay_inside_the_export() {
         let mut paths = PathAllocator::new();
         let path = paths.allocate(Some("../.."), "../../etc/passwd");
-        assert_eq!(path, ".._/.._.._etc_passwd");
+        assert_eq!(path, "_/_.._etc_passwd");
         assert_eq!(normal_components(&path), Some(2));
         let path = paths.allocate(Some(".."), "..");
         assert_eq!(path, "folder/file");
