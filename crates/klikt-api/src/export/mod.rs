@@ -440,7 +440,6 @@ impl Klikt {
         let json = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| ApiError::Internal(format!("writing the manifest: {e}")))?;
         let manifest_sha = sink::sha256_bytes(&json);
-        sink.put_bytes(manifest::MANIFEST, &json, &manifest_sha, true)?;
         let mut sums: Vec<(&str, &str)> = manifest
             .items
             .iter()
@@ -460,6 +459,10 @@ impl Klikt {
             &sink::sha256_bytes(sums.as_bytes()),
             true,
         )?;
+        // The manifest goes last: a folder export with manifest.json is a
+        // finished one (a kill before this line leaves none, and verify says
+        // the export did not finish).
+        sink.put_bytes(manifest::MANIFEST, &json, &manifest_sha, true)?;
         Ok((files, bytes, skipped, failed, false))
     }
 
