@@ -104,19 +104,23 @@ fn main() {
             commands::cancel_job,
         ])
         .setup(|app| {
-            // Automatic archives near a plan's end start once the window is
-            // up and listening for job events.
+            // Automatic archives near a plan's end: first once the window is
+            // up and listening for job events, then every few hours for an
+            // app left open (an event archived in its window is not due again).
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 std::thread::sleep(std::time::Duration::from_secs(10));
-                let (Some(library), Some(jobs)) = (
-                    handle.try_state::<library::Library>(),
-                    handle.try_state::<std::sync::Arc<Jobs>>(),
-                ) else {
-                    return;
-                };
-                if let Ok(klikt) = library.shared() {
-                    jobs::start_due_archives(&handle, &jobs, klikt);
+                loop {
+                    let (Some(library), Some(jobs)) = (
+                        handle.try_state::<library::Library>(),
+                        handle.try_state::<std::sync::Arc<Jobs>>(),
+                    ) else {
+                        return;
+                    };
+                    if let Ok(klikt) = library.shared() {
+                        jobs::start_due_archives(&handle, &jobs, klikt);
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(6 * 3600));
                 }
             });
             Ok(())
