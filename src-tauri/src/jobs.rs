@@ -135,13 +135,10 @@ pub fn start_due_archives<R: Runtime>(app: &AppHandle<R>, jobs: &Arc<Jobs>, klik
             return;
         }
     };
-    let Ok(settings) = klikt.archive_settings() else {
+    let Some(folder) = due.folder else {
         return;
     };
-    let Some(folder) = settings.folder else {
-        return;
-    };
-    for event_id in due {
+    for event_id in due.events {
         start_archive(
             app,
             jobs,

@@ -27,6 +27,15 @@ pub struct Archived {
     pub verify: VerifyReport,
 }
 
+/// What automatic archiving should start now.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct DueArchives {
+    /// Where the archives go (the setting's folder); None when it is off.
+    pub folder: Option<PathBuf>,
+    /// The events (by id) to archive.
+    pub events: Vec<i64>,
+}
+
 /// The folder an archive of `event_name` goes to inside `folder`.
 pub fn archive_folder(folder: &Path, event_name: &str) -> PathBuf {
     folder.join(format!(
@@ -81,14 +90,17 @@ impl Klikt {
         Ok(settings.clone())
     }
 
-    /// Linked events to archive by themselves now (none unless the setting is on).
-    pub fn events_due_for_archive(&self) -> Result<Vec<i64>, ApiError> {
+    /// Linked events to archive by themselves now, and the folder the
+    /// setting names for them (no events unless the setting is on).
+    pub fn events_due_for_archive(&self) -> Result<DueArchives, ApiError> {
         let now = Utc::now();
         let settings = self.archive_settings()?;
-        if !settings.auto_archive || settings.folder.is_none() {
-            return Ok(Vec::new());
-        }
-        self.library
+        let folder = match settings.folder {
+            Some(folder) if settings.auto_archive => folder,
+            _ => return Ok(DueArchives::default()),
+        };
+        let events = self
+            .library
             .read(|conn| {
                 let mut out = Vec::new();
                 for stats in events::list_with_stats(conn)? {
@@ -106,7 +118,11 @@ impl Klikt {
                 }
                 Ok(out)
             })
-            .map_err(ApiError::from)
+            .map_err(ApiError::from)?;
+        Ok(DueArchives {
+            folder: Some(folder),
+            events,
+        })
     }
 
     /// Pulls `event` (when linked; a server that cannot be reached is not

@@ -534,5 +534,7 @@ fn automatic_archiving_needs_a_folder_and_a_sane_number_of_days() {
     f.klikt.set_archive_settings(&settings).expect("valid");
     assert_eq!(f.klikt.archive_settings().expect("stored"), settings);
     // A local event has no plan to end: never due.
-    assert!(f.klikt.events_due_for_archive().expect("due").is_empty());
+    let due = f.klikt.events_due_for_archive().expect("due");
+    assert!(due.events.is_empty());
+    assert_eq!(due.folder, settings.folder, "on: the setting's folder");
 }
