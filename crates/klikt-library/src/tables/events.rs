@@ -307,6 +307,11 @@ pub fn plan_info(conn: &Connection, event_id: i64) -> Result<PlanInfo> {
         .unwrap_or_default())
 }
 
+/// The originals (hash, size) of event `?1` that no other event has: what
+/// forgetting it frees, and the files it removes.
+const OWN_ORIGINALS: &str = "SELECT DISTINCT m.sha256, m.size FROM media m WHERE m.event_id = ?1
+     AND NOT EXISTS (SELECT 1 FROM media o WHERE o.sha256 = m.sha256 AND o.event_id != ?1)";
+
 /// What an event holds, for the confirmation before forgetting it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Footprint {
@@ -321,16 +326,13 @@ pub struct Footprint {
 
 pub fn footprint(conn: &Connection, event_id: i64) -> Result<Footprint> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT
                 (SELECT count(*) FROM media WHERE event_id = ?1),
                 (SELECT count(*) FROM messages WHERE event_id = ?1),
-                (SELECT coalesce(sum(size), 0) FROM
-                    (SELECT DISTINCT m.sha256, m.size FROM media m WHERE m.event_id = ?1
-                     AND NOT EXISTS (SELECT 1 FROM media o WHERE o.sha256 = m.sha256
-                                     AND o.event_id != ?1))),
-                (SELECT count(*) FROM outbox WHERE event_id = ?1)",
-        )?
+                (SELECT coalesce(sum(size), 0) FROM ({OWN_ORIGINALS})),
+                (SELECT count(*) FROM outbox WHERE event_id = ?1)"
+        ))?
         .query_row([event_id], |row| {
             Ok(Footprint {
                 media_count: row.get(0)?,
@@ -346,10 +348,7 @@ pub fn footprint(conn: &Connection, event_id: i64) -> Result<Footprint> {
 /// Returns the originals' hashes no other event uses (their files can go).
 pub fn delete_everything(conn: &Connection, event_id: i64) -> Result<Vec<String>> {
     let orphaned: Vec<String> = conn
-        .prepare_cached(
-            "SELECT DISTINCT m.sha256 FROM media m WHERE m.event_id = ?1
-             AND NOT EXISTS (SELECT 1 FROM media o WHERE o.sha256 = m.sha256 AND o.event_id != ?1)",
-        )?
+        .prepare_cached(&format!("SELECT sha256 FROM ({OWN_ORIGINALS})"))?
         .query_map([event_id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     conn.prepare_cached("DELETE FROM events WHERE id = ?1")?
