@@ -2,29 +2,11 @@
 
 mod common;
 
-use common::{assert_consistent, corpus, json, klikt, media_rows, run};
+use common::{assert_consistent, clean_photos, corpus, json, klikt, media_rows, run};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Photos that all import cleanly (the folders' READMEs left out).
-fn clean_photos() -> Vec<PathBuf> {
-    let mut photos = vec![
-        corpus().join("jpg/Canon_40D.jpg"),
-        corpus().join("jpg/Nikon_D70.jpg"),
-    ];
-    for dir in ["jpg/orientation", "jpg/mobile", "jpg/hdr"] {
-        for entry in std::fs::read_dir(corpus().join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "jpg") {
-                photos.push(path);
-            }
-        }
-    }
-    photos.sort();
-    photos
-}
 
 #[test]
 fn version_is_printed() {

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::remote::{fixture_with, stderr, Fixture};
-use common::{assert_consistent, corpus, json, klikt, media_rows, run};
+use common::{assert_consistent, clean_photos, json, klikt, media_rows, run};
 use klikt_server::Faults;
 use klikt_wire::ModerationMode;
 
@@ -96,16 +96,12 @@ fn start_over(library: &Path, event: &str) {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
-/// A folder of photos big enough that a job takes a while.
+/// A folder of photos big enough that a job takes a while (copies, so a
+/// server can be seeded from it too).
 fn photo_set() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["jpg/orientation", "jpg/mobile", "jpg/hdr"] {
-        for entry in std::fs::read_dir(corpus().join(sub)).unwrap().flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "jpg") {
-                std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-            }
-        }
+    for path in clean_photos() {
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
     }
     dir
 }

@@ -128,3 +128,21 @@ pub fn media_rows(library: &Path) -> i64 {
         .and_then(|c| c.query_row("SELECT count(*) FROM media", [], |r| r.get(0)))
         .unwrap_or(0)
 }
+
+/// Photos that all import cleanly (the folders' READMEs left out).
+pub fn clean_photos() -> Vec<PathBuf> {
+    let mut photos = vec![
+        corpus().join("jpg/Canon_40D.jpg"),
+        corpus().join("jpg/Nikon_D70.jpg"),
+    ];
+    for dir in ["jpg/orientation", "jpg/mobile", "jpg/hdr"] {
+        for entry in std::fs::read_dir(corpus().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "jpg") {
+                photos.push(path);
+            }
+        }
+    }
+    photos.sort();
+    photos
+}
