@@ -157,6 +157,9 @@ enum Phase {
     Done,
 }
 
+/// How long a cut response waits, after its first half, before failing.
+const FLUSH_BEFORE_RESET: Duration = Duration::from_millis(50);
+
 /// Sends the first half of the body, then fails the stream so the
 /// connection is dropped (the client sees a short body and a reset).
 fn cut_mid_body(response: Response) -> Response {
@@ -181,13 +184,21 @@ fn cut_mid_body(response: Response) -> Response {
         move |(mut inner, sent, phase)| async move {
             match phase {
                 Phase::Done => None,
-                Phase::Failing => Some((
-                    Err(std::io::Error::new(
-                        std::io::ErrorKind::ConnectionReset,
-                        "connection reset (injected fault)",
-                    )),
-                    (inner, sent, Phase::Done),
-                )),
+                Phase::Failing => {
+                    // hyper drops whatever it still buffers when the body
+                    // fails: without this pause the head and the first half
+                    // could die with the connection on a busy machine, and
+                    // the client would see no response at all instead of a
+                    // short body.
+                    tokio::time::sleep(FLUSH_BEFORE_RESET).await;
+                    Some((
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "connection reset (injected fault)",
+                        )),
+                        (inner, sent, Phase::Done),
+                    ))
+                }
                 Phase::Sending => match inner.next().await {
                     Some(Ok(chunk)) => {
                         let room = cut - sent;
