@@ -453,6 +453,8 @@ impl Klikt {
             .collect();
         sums.push((manifest::MANIFEST, &manifest_sha));
         let sums = manifest::sums(&sums);
+        // Everything the sums name is on disk under its name before they are written.
+        sink.seal()?;
         sink.put_bytes(
             manifest::SUMS,
             sums.as_bytes(),
