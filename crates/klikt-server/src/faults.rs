@@ -94,7 +94,7 @@ fn decide(faults: &Faults, n: u64) -> Decision {
 }
 
 /// A uniform value in [0, 1) from (seed, request number, fault kind).
-fn unit(seed: u64, n: u64, kind: u64) -> f64 {
+pub(crate) fn unit(seed: u64, n: u64, kind: u64) -> f64 {
     let mut z = seed
         .wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
         .wrapping_add(kind.wrapping_mul(0xD1B5_4A32_D192_ED03));

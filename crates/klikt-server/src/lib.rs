@@ -5,13 +5,14 @@
 //!
 //! It exists so Klikt Desktop's client can be tested against a real server:
 //! [`TestServer`] runs one on a loopback port for a test, [`Faults`] makes
-//! it misbehave on purpose, and [`admin`] changes its state the way guests
+//! it misbehave on purpose, [`FaultProxy`] stands between a client and it
+//! and misbehaves like a network, and [`admin`] changes its state the way guests
 //! and other moderators would (also while it serves, from another process).
 //!
 //! Modules, one concern each: `config` (what a server runs with), `faults`
 //! (injection middleware), `store` (database, migrations, files), `auth`,
 //! `events`, `items`, `feed`, `originals`, `moderation`, `uploads`,
-//! `problem` (errors as problem+json), `http` (router), [`admin`].
+//! `problem` (errors as problem+json), `http` (router), [`proxy`], [`admin`].
 
 pub mod admin;
 mod auth;
@@ -27,6 +28,7 @@ mod items;
 mod moderation;
 mod originals;
 mod problem;
+pub mod proxy;
 mod store;
 mod test_server;
 mod uploads;
@@ -36,6 +38,7 @@ use std::time::Duration;
 
 pub use config::{Faults, ServerConfig};
 pub use error::ServerError;
+pub use proxy::{FaultProxy, ProxyFault, ProxyFaults, ProxyStats};
 pub use store::DB_FILE;
 pub use test_server::TestServer;
 

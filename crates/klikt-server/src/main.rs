@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use klikt_server::admin::{self, SeedOptions};
-use klikt_server::{Faults, ServerConfig};
+use klikt_server::{FaultProxy, Faults, ProxyFaults, ServerConfig};
 use klikt_wire::{EventId, ItemId, ItemStatus, ModerationMode, TombstoneReason};
 
 #[derive(Parser)]
@@ -94,6 +94,24 @@ enum Command {
     /// Act as guests, other moderators, or the service itself.
     #[command(subcommand)]
     Simulate(Simulate),
+    /// A fault-injecting TCP proxy in front of a server: point the client
+    /// at it to try a pull or push over a bad network.
+    Proxy {
+        /// Address to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        listen: String,
+        /// The server to forward to, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        upstream: String,
+        /// Faults, one per new connection in turn: pass, delay:MS, reset,
+        /// lose-answer, error:STATUS[:RETRY_AFTER], 429:RETRY_AFTER, stall.
+        /// Defaults to one of each kind.
+        #[arg(long)]
+        cycle: Option<String>,
+        /// Decides where resets and stalls cut a connection.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Show an event's media, messages and applied moderation decisions.
     Inspect {
         #[arg(long)]
@@ -197,6 +215,22 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Proxy {
+            listen,
+            upstream,
+            cycle,
+            seed,
+        } => {
+            let faults = match cycle {
+                Some(text) => ProxyFaults::parse_cycle(&text, seed).map_err(anyhow::Error::msg)?,
+                None => ProxyFaults::every_kind(seed),
+            };
+            let proxy = FaultProxy::start_on(&listen, &upstream, faults)?;
+            // The port, for scripts that asked for port 0.
+            println!("{}", proxy.url());
+            proxy.wait();
+            Ok(())
+        }
         Command::Serve {
             data,
             listen,
