@@ -239,8 +239,6 @@ fn media_filter(query: &MediaQuery) -> Result<media::MediaFilter, ApiError> {
     })
 }
 
-/// The current time as the library stores it. Front-end entry points read the
-/// clock here; the logic below them takes time as a parameter.
 /// A size for people: `532 B`, `4.2 MB`, `1.3 GB` (decimal units, like file managers).
 pub fn human_bytes(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
@@ -257,6 +255,8 @@ pub fn human_bytes(bytes: i64) -> String {
     }
 }
 
+/// The current time as the library stores it. Front-end entry points read the
+/// clock here; the logic below them takes time as a parameter.
 fn now_iso() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

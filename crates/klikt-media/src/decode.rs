@@ -1,6 +1,7 @@
 //! Still-image bytes to RGB pixels, with limits enforced from the header
 //! before the pixel buffer exists.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
@@ -116,7 +117,11 @@ fn decode_with_image_crate(
             reason: other.to_string(),
         },
     };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    let bytes = match format {
+        Format::Png => png_without_icc_profiles(bytes),
+        _ => Cow::Borrowed(bytes),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(&*bytes), image_format);
     let mut image_limits = image::Limits::default();
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
     reader.limits(image_limits);
@@ -139,6 +144,41 @@ fn decode_with_image_crate(
         height,
         image,
     })
+}
+
+/// `bytes` without its `iCCP` chunks. The PNG decoder inflates an ICC
+/// profile whole, up to the memory limit of the entire decode: 2 MB of
+/// deflated zeros became a 1 GiB profile that nothing here reads (renditions
+/// carry no profile). Other chunks, broken ones included, are kept for the
+/// decoder to judge.
+fn png_without_icc_profiles(bytes: &[u8]) -> Cow<'_, [u8]> {
+    const SIGNATURE: usize = 8;
+    let mut spans = Vec::new();
+    let mut at = SIGNATURE;
+    while let Some(header) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let Some(end) = at.checked_add(12).and_then(|e| e.checked_add(length)) else {
+            break;
+        };
+        if &header[4..8] == b"iCCP" && end <= bytes.len() {
+            spans.push(at..end);
+        }
+        if &header[4..8] == b"IEND" {
+            break;
+        }
+        at = end;
+    }
+    if spans.is_empty() {
+        return Cow::Borrowed(bytes);
+    }
+    let mut kept = Vec::with_capacity(bytes.len());
+    let mut from = 0;
+    for span in spans {
+        kept.extend_from_slice(&bytes[from..span.start]);
+        from = span.end;
+    }
+    kept.extend_from_slice(&bytes[from..]);
+    Cow::Owned(kept)
 }
 
 /// Renditions are JPEG, which has no alpha: transparent areas go on white,

@@ -221,6 +221,7 @@ impl<'a> JobFeed<'a> {
         if entry.encrypted() {
             return Err("the ZIP entry is encrypted".into());
         }
+        refuse_bomb(entry.size(), entry.compressed_size())?;
         if entry.size() <= IN_MEMORY_MAX {
             let mut bytes = Vec::with_capacity(entry.size() as usize);
             entry
@@ -253,6 +254,25 @@ impl Iterator for JobFeed<'_> {
         };
         Some((candidate, payload))
     }
+}
+
+/// Photos and videos are compressed already: deflate wins a few percent
+/// on them, a flat uncompressed TIFF perhaps 20×. Far beyond that the
+/// entry is a decompression bomb, refused before a byte of it is unpacked
+/// (an entry that unpacks beyond its declared size is stopped by the ZIP
+/// reader itself).
+const MAX_ZIP_RATIO: u64 = 100;
+
+fn refuse_bomb(size: u64, compressed: u64) -> Result<(), String> {
+    if size > compressed.max(1).saturating_mul(MAX_ZIP_RATIO) {
+        return Err(format!(
+            "the ZIP entry would unpack to {} from {} ({}×): a decompression bomb, not a photo or video",
+            crate::human_bytes(i64::try_from(size).unwrap_or(i64::MAX)),
+            crate::human_bytes(i64::try_from(compressed).unwrap_or(i64::MAX)),
+            size / compressed.max(1)
+        ));
+    }
+    Ok(())
 }
 
 fn spool(reader: &mut dyn Read, temp: &Path) -> io::Result<()> {
