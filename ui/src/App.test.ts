@@ -873,7 +873,7 @@ describe('live chip', () => {
     await settle();
     chip = one(root, 'live-chip');
     expect(chip.dataset.state).toBe('offline');
-    expect(chip.textContent).toContain('Offline · showing what is here, retrying');
+    expect(chip.textContent).toContain('Offline · 3 awaiting moderation');
     expect(one(chip, 'live-chip-when').textContent).toBe('· last reached the server 5 minutes ago');
     expect(chip.title).toContain('Why: the server did not answer');
 
@@ -888,9 +888,7 @@ describe('live chip', () => {
     const root = await show(fake);
     fake.emitLive(status({ state: 'offline', last_ok_at: null }));
     await settle();
-    expect(one(root, 'live-chip').textContent).toContain(
-      'Hors ligne · affiche ce qui est là, nouvel essai en cours',
-    );
+    expect(one(root, 'live-chip').textContent).toContain('Hors ligne · 3 en attente de modération');
     expect(one(root, 'live-chip-when').textContent).toBe('· pas encore de contact avec le serveur');
   });
 });
