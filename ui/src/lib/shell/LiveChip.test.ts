@@ -15,6 +15,7 @@ const status = (overrides: Partial<LiveStatus> = {}): LiveStatus => ({
   last_ok_at: '2025-06-01T12:00:00Z',
   last_error: null,
   new_items: 0,
+  changes: 0,
   awaiting_moderation: 4,
   ...overrides,
 });
