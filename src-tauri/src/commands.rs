@@ -339,10 +339,8 @@ pub fn remove_slideshow_logo(
     library: State<'_, Library>,
     event: String,
 ) -> Result<()> {
-    Ok(deck_changed(
-        &app,
-        library.get()?.remove_slideshow_logo(&event)?,
-    ))
+    library.get()?.remove_slideshow_logo(&event)?;
+    Ok(deck_changed(&app, ()))
 }
 
 /// The share URL's QR code as SVG text (for "save for print").
