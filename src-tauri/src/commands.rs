@@ -6,6 +6,11 @@
 //! both sides, like the JSON fields of the bindings. Adding a command means
 //! adding it to `generate_handler!` in `main.rs`, to `COMMANDS` in `build.rs`
 //! and to `capabilities/main.json` (a test checks the three agree).
+//!
+//! A command that may change what the slideshow's deck holds (a decision, an
+//! undo, a collection or settings change, the logo) passes its result
+//! through `deck_changed`, which tells an open show to re-read its deck at
+//! once: an item hidden a second before its turn must not come up.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,7 +27,7 @@ use tauri::{AppHandle, State};
 
 use crate::jobs;
 use crate::library::Library;
-use crate::slideshow_window;
+use crate::slideshow_window::{self, deck_changed};
 use crate::video_server::VideoServer;
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -113,40 +118,52 @@ pub fn messages(library: State<'_, Library>, event: String) -> Result<Vec<Messag
 
 #[tauri::command(async)]
 pub fn moderate(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     ids: Vec<i64>,
     action: Moderation,
 ) -> Result<DecisionReport> {
-    Ok(library
-        .get()?
-        .moderate(&event, &Selection::Ids(ids), action)?)
+    Ok(deck_changed(
+        &app,
+        library
+            .get()?
+            .moderate(&event, &Selection::Ids(ids), action)?,
+    ))
 }
 
 #[tauri::command(async)]
 pub fn moderate_messages(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     ids: Vec<i64>,
     action: Moderation,
 ) -> Result<DecisionReport> {
-    Ok(library
-        .get()?
-        .moderate(&event, &Selection::Messages(ids), action)?)
+    Ok(deck_changed(
+        &app,
+        library
+            .get()?
+            .moderate(&event, &Selection::Messages(ids), action)?,
+    ))
 }
 
 #[tauri::command(async)]
 pub fn curate(
+    app: AppHandle,
     library: State<'_, Library>,
     ids: Vec<i64>,
     change: Curation,
 ) -> Result<DecisionReport> {
-    Ok(library.get()?.curate_many(&ids, change)?)
+    Ok(deck_changed(
+        &app,
+        library.get()?.curate_many(&ids, change)?,
+    ))
 }
 
 #[tauri::command(async)]
-pub fn undo(library: State<'_, Library>, event: String) -> Result<Vec<LogEntry>> {
-    Ok(library.get()?.undo(&event)?)
+pub fn undo(app: AppHandle, library: State<'_, Library>, event: String) -> Result<Vec<LogEntry>> {
+    Ok(deck_changed(&app, library.get()?.undo(&event)?))
 }
 
 #[tauri::command(async)]
@@ -188,50 +205,66 @@ pub fn rename_collection(
 
 #[tauri::command(async)]
 pub fn delete_collection(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     collection: i64,
 ) -> Result<CollectionSummary> {
-    Ok(library
-        .get()?
-        .delete_collection(&event, &collection.to_string())?)
+    Ok(deck_changed(
+        &app,
+        library
+            .get()?
+            .delete_collection(&event, &collection.to_string())?,
+    ))
 }
 
 #[tauri::command(async)]
 pub fn add_to_collection(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     collection: i64,
     ids: Vec<i64>,
 ) -> Result<DecisionReport> {
-    Ok(library
-        .get()?
-        .add_to_collection(&event, &collection.to_string(), &ids)?)
+    Ok(deck_changed(
+        &app,
+        library
+            .get()?
+            .add_to_collection(&event, &collection.to_string(), &ids)?,
+    ))
 }
 
 #[tauri::command(async)]
 pub fn remove_from_collection(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     collection: i64,
     ids: Vec<i64>,
 ) -> Result<DecisionReport> {
-    Ok(library
-        .get()?
-        .remove_from_collection(&event, &collection.to_string(), &ids)?)
+    Ok(deck_changed(
+        &app,
+        library
+            .get()?
+            .remove_from_collection(&event, &collection.to_string(), &ids)?,
+    ))
 }
 
 #[tauri::command(async)]
 pub fn move_in_collection(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     collection: i64,
     id: i64,
     to: Position,
 ) -> Result<DecisionReport> {
-    Ok(library
-        .get()?
-        .move_in_collection(&event, &collection.to_string(), id, to)?)
+    Ok(deck_changed(
+        &app,
+        library
+            .get()?
+            .move_in_collection(&event, &collection.to_string(), id, to)?,
+    ))
 }
 
 // --- Slideshow -------------------------------------------------------------
@@ -243,11 +276,15 @@ pub fn slideshow_settings(library: State<'_, Library>, event: String) -> Result<
 
 #[tauri::command(async)]
 pub fn set_slideshow_settings(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     settings: SlideshowSettings,
 ) -> Result<SlideshowSettings> {
-    Ok(library.get()?.set_slideshow_settings(&event, &settings)?)
+    Ok(deck_changed(
+        &app,
+        library.get()?.set_slideshow_settings(&event, &settings)?,
+    ))
 }
 
 #[tauri::command(async)]
@@ -275,6 +312,37 @@ pub fn open_slideshow(app: AppHandle, library: State<'_, Library>, event: String
     slideshow_window::open(&app, library.shared()?, &deck)
 }
 
+/// The version of the event's slideshow logo, or null when it has none.
+#[tauri::command(async)]
+pub fn slideshow_logo(library: State<'_, Library>, event: String) -> Result<Option<String>> {
+    Ok(library.get()?.slideshow_logo(&event)?)
+}
+
+/// Makes the image the organizer picked (the system's open dialog) the
+/// show's logo; returns its version.
+#[tauri::command(async)]
+pub fn set_slideshow_logo(
+    app: AppHandle,
+    library: State<'_, Library>,
+    event: String,
+    path: PathBuf,
+) -> Result<String> {
+    Ok(deck_changed(
+        &app,
+        library.get()?.set_slideshow_logo(&event, &path)?,
+    ))
+}
+
+#[tauri::command(async)]
+pub fn remove_slideshow_logo(
+    app: AppHandle,
+    library: State<'_, Library>,
+    event: String,
+) -> Result<()> {
+    library.get()?.remove_slideshow_logo(&event)?;
+    Ok(deck_changed(&app, ()))
+}
+
 /// The share URL's QR code as SVG text (for "save for print").
 #[tauri::command(async)]
 pub fn share_qr_svg(library: State<'_, Library>, event: String) -> Result<String> {
@@ -299,12 +367,16 @@ pub fn sync_status(library: State<'_, Library>, event: String) -> Result<SyncSta
 /// "Keep the server's": settles an item's conflict without a new decision.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn keep_server_state(
+    app: AppHandle,
     library: State<'_, Library>,
     event: String,
     target: String,
     item_id: i64,
 ) -> Result<u64> {
-    Ok(library.get()?.keep_server_state(&event, &target, item_id)?)
+    Ok(deck_changed(
+        &app,
+        library.get()?.keep_server_state(&event, &target, item_id)?,
+    ))
 }
 
 #[tauri::command]

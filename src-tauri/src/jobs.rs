@@ -44,6 +44,8 @@ where
         if let Err(err) = app.emit(FINISHED_EVENT, &finished) {
             eprintln!("klikt-desktop: could not report the end of job {id}: {err}");
         }
+        // A pull, sync or import may have changed what the show may display.
+        crate::slideshow_window::deck_changed(&app, ());
     });
     id
 }

@@ -5,8 +5,10 @@
 //! handler only reads the path). The id is resolved with
 //! `Klikt::rendition_file`, never with a path taken from the URL, so a page
 //! cannot read arbitrary files through this scheme. `/qr/{event_id}` is the
-//! event's share-URL QR code as a PNG, for the slideshow's overlay. Files are read on the
-//! blocking pool, off the main thread and the async workers.
+//! event's share-URL QR code as a PNG, for the slideshow's overlay;
+//! `/logo/{event_id}` is the event's slideshow logo (a PNG the library made
+//! from the organizer's image, found by the event id alone). Files are read
+//! on the blocking pool, off the main thread and the async workers.
 
 use std::path::Path;
 
@@ -30,6 +32,8 @@ enum Rendition {
     Display,
     /// Not a file: the event's QR code (the id is an event's).
     Qr,
+    /// The event's slideshow logo (the id is an event's).
+    Logo,
 }
 
 /// Pixels a side of the QR code PNG: sharp on a venue screen's corner.
@@ -40,7 +44,7 @@ impl Rendition {
         match self {
             Rendition::Thumbnail => Some(FileKind::Thumbnail),
             Rendition::Display => Some(FileKind::Display),
-            Rendition::Qr => None,
+            Rendition::Qr | Rendition::Logo => None,
         }
     }
 }
@@ -52,6 +56,7 @@ fn parse_path(path: &str) -> Option<(Rendition, i64)> {
         "thumbnail" => Rendition::Thumbnail,
         "display" => Rendition::Display,
         "qr" => Rendition::Qr,
+        "logo" => Rendition::Logo,
         _ => return None,
     };
     Some((rendition, parse_id(id)?))
@@ -93,6 +98,17 @@ fn respond(library: &Library, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
         Ok(klikt) => klikt,
         Err(err) => return text(StatusCode::SERVICE_UNAVAILABLE, &err.message),
     };
+    if rendition == Rendition::Logo {
+        // The URL carries the logo's version (`?v=`), so a new logo is a new
+        // URL; the same one may be cached like a rendition.
+        return match klikt.slideshow_logo_file(media_id) {
+            Some(path) => match std::fs::read(&path) {
+                Ok(bytes) => bytes_response(bytes, "image/png", CACHE_CONTROL),
+                Err(_) => text(StatusCode::NOT_FOUND, "the event has no logo"),
+            },
+            None => text(StatusCode::NOT_FOUND, "the event has no logo"),
+        };
+    }
     let Some(kind) = rendition.file_kind() else {
         return match klikt.share_qr(&media_id.to_string(), QrFormat::Png(QR_SIZE)) {
             Ok(png) => bytes_response(png, "image/png", "no-store"),
@@ -166,6 +182,11 @@ mod tests {
             Some((Rendition::Qr, 3)),
             "an event's QR code"
         );
+        assert_eq!(
+            parse_path("/logo/3"),
+            Some((Rendition::Logo, 3)),
+            "an event's slideshow logo"
+        );
     }
 
     #[test]
@@ -180,6 +201,8 @@ mod tests {
             "/thumbnail/1/extra",
             "/thumbnail/..%2F..%2Fetc%2Fpasswd",
             "/original/1",
+            "/logo/../../etc/passwd",
+            "/logo/brand.png",
             "/thumbnail/99999999999999999999",
         ] {
             assert_eq!(

@@ -105,6 +105,9 @@ fn the_slideshow_window_may_only_read_its_deck_settings_and_videos() {
     );
     let capability = json("capabilities/slideshow.json");
     assert_eq!(capability["windows"], serde_json::json!(["slideshow"]));
+    // Listening for `deck-changed` (re-read the deck the moment a decision
+    // lands) needs core:event:allow-listen, which core:default already holds;
+    // nothing is added for it.
     assert_eq!(
         plugin_permissions("capabilities/slideshow.json"),
         [

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { JobFinished } from './lib/bindings/JobFinished';
 import type { JobProgress } from './lib/bindings/JobProgress';
+import type { SlideshowSettings } from './lib/bindings/SlideshowSettings';
 import { setLocale } from './lib/i18n/index.svelte';
 import { appShell } from './lib/shell/testing/app';
 import { all, click, one, settle } from './lib/shell/testing/dom';
@@ -793,6 +794,71 @@ describe('slideshow', () => {
     expect(all(dialog, 'slideshow-qr-saved')).toHaveLength(0);
   });
 
+  it('chooses a logo in the open dialog; the preview is the library’s PNG by event id', async () => {
+    const fake = wedding();
+    fake.picks.image = '/home/anna/brand/Studio Logo.png';
+    const dialog = await openDialog(fake);
+    expect(all(dialog, 'slideshow-logo-none'), 'no logo yet').toHaveLength(1);
+    expect(all(dialog, 'slideshow-logo-remove')).toHaveLength(0);
+
+    await click(one(dialog, 'slideshow-logo-choose'));
+
+    expect(fake.called('setSlideshowLogo')).toEqual([[1, '/home/anna/brand/Studio Logo.png']]);
+    const preview = one(dialog, 'slideshow-logo-preview') as HTMLImageElement;
+    const src = preview.getAttribute('src') ?? '';
+    expect(src, 'the media scheme by event id').toMatch(/\/logo\/1\?v=/);
+    expect(src, 'never the organizer’s file path').not.toContain('Studio');
+    expect(one(dialog, 'slideshow-logo-choose').textContent!.trim()).toBe('Replace logo…');
+  });
+
+  it('saves whether the logo shows, and its corner, with the settings', async () => {
+    const fake = wedding();
+    fake.state.logos[1] = 'v7';
+    const dialog = await openDialog(fake);
+    expect(one(dialog, 'slideshow-logo-preview').getAttribute('src')).toMatch(/\/logo\/1\?v=v7$/);
+
+    await select(one(dialog, 'slideshow-logo-corner'), 'bottom_left');
+    await click(one(dialog, 'slideshow-logo-show'));
+    await click(one(dialog, 'slideshow-save'));
+
+    const [[, saved]] = fake.called('setSlideshowSettings') as [[number, SlideshowSettings]];
+    expect(saved.logo_corner).toBe('bottom_left');
+    expect(saved.show_logo).toBe(false);
+  });
+
+  it('removes the logo', async () => {
+    const fake = wedding();
+    fake.state.logos[1] = 'v7';
+    const dialog = await openDialog(fake);
+
+    await click(one(dialog, 'slideshow-logo-remove'));
+
+    expect(fake.called('removeSlideshowLogo')).toEqual([[1]]);
+    expect(all(dialog, 'slideshow-logo-preview')).toHaveLength(0);
+    expect(all(dialog, 'slideshow-logo-none')).toHaveLength(1);
+  });
+
+  it('says in the backend’s words why an image cannot be the logo, and keeps none', async () => {
+    const fake = wedding();
+    fake.picks.image = '/home/anna/notes.txt';
+    const dialog = await openDialog(fake);
+
+    await click(one(dialog, 'slideshow-logo-choose'));
+
+    expect(one(dialog, 'slideshow-logo-error').textContent).toContain('/home/anna/notes.txt: cannot be used as the logo');
+    expect(all(dialog, 'slideshow-logo-preview')).toHaveLength(0);
+  });
+
+  it('does nothing when the open dialog is cancelled', async () => {
+    const fake = wedding();
+    const dialog = await openDialog(fake);
+
+    await click(one(dialog, 'slideshow-logo-choose'));
+
+    expect(fake.called('setSlideshowLogo')).toEqual([]);
+    expect(all(dialog, 'slideshow-logo-error')).toHaveLength(0);
+  });
+
   it('keeps the CLI line when the QR preview cannot load', async () => {
     const dialog = await openDialog(wedding());
     one(dialog, 'slideshow-qr-preview').dispatchEvent(new Event('error'));
@@ -842,6 +908,7 @@ describe('live chip', () => {
     last_ok_at: new Date().toISOString(),
     last_error: null,
     new_items: 2,
+    changes: 2,
     awaiting_moderation: 3,
     ...overrides,
   });
@@ -873,7 +940,7 @@ describe('live chip', () => {
     await settle();
     chip = one(root, 'live-chip');
     expect(chip.dataset.state).toBe('offline');
-    expect(chip.textContent).toContain('Offline · showing what is here, retrying');
+    expect(chip.textContent).toContain('Offline · 3 awaiting moderation');
     expect(one(chip, 'live-chip-when').textContent).toBe('· last reached the server 5 minutes ago');
     expect(chip.title).toContain('Why: the server did not answer');
 
@@ -888,9 +955,7 @@ describe('live chip', () => {
     const root = await show(fake);
     fake.emitLive(status({ state: 'offline', last_ok_at: null }));
     await settle();
-    expect(one(root, 'live-chip').textContent).toContain(
-      'Hors ligne · affiche ce qui est là, nouvel essai en cours',
-    );
+    expect(one(root, 'live-chip').textContent).toContain('Hors ligne · 3 en attente de modération');
     expect(one(root, 'live-chip-when').textContent).toBe('· pas encore de contact avec le serveur');
   });
 });

@@ -36,13 +36,17 @@ impl Klikt {
         })
     }
 
-    /// Removes `event` from the library entirely: rows first (one
-    /// transaction, zeroed by `secure_delete`), then the files no other
-    /// event shares, then a checkpoint that empties the WAL. A crash between
-    /// the commit and the file removal leaves files without rows, which the
-    /// next open's sweep deletes.
+    /// Removes `event` from the library entirely: its slideshow logo, the
+    /// rows (one transaction, zeroed by `secure_delete`), then the files no
+    /// other event shares, then a checkpoint that empties the WAL. A crash
+    /// between the commit and the file removal leaves files without rows,
+    /// which the next open's sweep deletes.
     pub fn forget(&self, event: &str) -> Result<ForgetReport, ApiError> {
         let preview = self.forget_preview(event)?;
+        // The slideshow's logo first: the sweep knows nothing of it, so a
+        // crash after the rows went would leave it behind for good (and for
+        // a later event given the same id).
+        self.remove_logo_file(preview.event_id)?;
         let orphaned = self
             .library
             .write(|tx| events::delete_everything(tx, preview.event_id))?;

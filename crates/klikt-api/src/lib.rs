@@ -17,6 +17,7 @@ mod import;
 mod ingest;
 mod jobs;
 mod live;
+mod logo;
 mod pull;
 mod push;
 pub mod slideshow;
@@ -52,7 +53,8 @@ pub use live::LiveStatus;
 pub use pull::PullObserver;
 pub use push::{ConflictItem, OutboxItem, PushReport};
 pub use slideshow::{
-    QrFormat, Slide, SlideDeck, SlideKind, SlideOrder, SlideSource, SlideshowSettings, Transition,
+    LogoCorner, QrFormat, Slide, SlideDeck, SlideKind, SlideOrder, SlideSource, SlideshowSettings,
+    Transition,
 };
 
 /// The library folder to use: `KLIKT_LIBRARY` when set, else the platform

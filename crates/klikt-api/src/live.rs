@@ -25,6 +25,9 @@ pub struct LiveStatus {
     pub last_error: Option<String>,
     /// New items the last successful round brought.
     pub new_items: u64,
+    /// Feed changes the last round read (new items, decisions made on the
+    /// server, deletions): when any, the show re-reads its deck at once.
+    pub changes: u64,
     /// Items waiting for moderation (pre-moderation: new uploads wait here).
     pub awaiting_moderation: i64,
 }
@@ -65,6 +68,7 @@ impl Klikt {
                 last_ok_at: Some(now_iso()),
                 last_error: None,
                 new_items: report.downloaded + report.reused,
+                changes: report.changes,
                 awaiting_moderation,
             },
             Err(error) => LiveStatus {
@@ -73,6 +77,7 @@ impl Klikt {
                 last_ok_at: previous.last_ok_at.clone(),
                 last_error: Some(error),
                 new_items: 0,
+                changes: 0,
                 awaiting_moderation,
             },
         }
@@ -93,6 +98,7 @@ impl Klikt {
             last_ok_at: None,
             last_error: None,
             new_items: 0,
+            changes: 0,
             awaiting_moderation: 0,
         };
         while !stop.load(Ordering::SeqCst) {

@@ -1,6 +1,7 @@
 //! The venue slideshow's data: its settings (kept per event), the deck of
 //! slides it may show (approved items only, from the chosen source), and the
-//! event's QR code for guests (SVG or PNG, by the `qrcode` crate).
+//! event's QR code for guests (SVG or PNG, by the `qrcode` crate). The
+//! event's logo file is `logo.rs`'s; the deck only says whether there is one.
 //!
 //! What the slideshow window does with the deck (order, shuffle without
 //! repeats, new uploads jumping the queue, transitions) is the window's; the
@@ -49,6 +50,19 @@ pub enum Transition {
     KenBurns,
 }
 
+/// Which corner of the screen the logo sits in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LogoCorner {
+    TopLeft,
+    /// Clear of the caption (bottom left) and the QR code (bottom right).
+    #[default]
+    TopRight,
+    BottomLeft,
+    BottomRight,
+}
+
 /// How an event's slideshow runs; kept per event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -64,6 +78,9 @@ pub struct SlideshowSettings {
     pub show_caption: bool,
     /// The event's QR code with a short call to upload.
     pub show_qr: bool,
+    /// The event's logo (when one was chosen), in `logo_corner`.
+    pub show_logo: bool,
+    pub logo_corner: LogoCorner,
     /// Approved guest messages as cards between photos.
     pub show_messages: bool,
     /// A message card after every this many photos.
@@ -88,6 +105,8 @@ impl Default for SlideshowSettings {
             transition: Transition::Crossfade,
             show_caption: true,
             show_qr: true,
+            show_logo: true,
+            logo_corner: LogoCorner::TopRight,
             show_messages: true,
             message_every: 5,
             videos_muted: true,
@@ -164,6 +183,9 @@ pub struct SlideDeck {
     pub event_name: String,
     /// What guests scan to upload (linked events).
     pub share_url: Option<String>,
+    /// The version of the event's logo when it has one (it changes with the
+    /// logo; the window puts it in the logo's URL), else `None`.
+    pub logo: Option<String>,
     pub settings: SlideshowSettings,
     pub slides: Vec<Slide>,
     pub messages: Vec<Slide>,
@@ -272,6 +294,7 @@ impl Klikt {
             })
             .collect();
         Ok(SlideDeck {
+            logo: crate::logo::logo_version(&self.logo_path(row.id)),
             event_id: row.id,
             event_name: row.name,
             share_url,

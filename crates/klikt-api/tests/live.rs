@@ -27,6 +27,7 @@ fn idle() -> LiveStatus {
         last_ok_at: None,
         last_error: None,
         new_items: 0,
+        changes: 0,
         awaiting_moderation: 0,
     }
 }
@@ -67,6 +68,10 @@ fn live_rounds_bring_new_uploads_go_offline_quietly_and_catch_up() {
     let first = runtime.block_on(klikt.live_round(&event, &idle()));
     assert_eq!(first.state, "live", "{first:?}");
     assert_eq!(first.new_items, 1);
+    assert!(
+        first.changes >= 1,
+        "a round that brought something says so, so the show re-reads its deck: {first:?}"
+    );
     assert_eq!(
         first.awaiting_moderation, 1,
         "pre-moderation: the upload waits"
@@ -94,6 +99,7 @@ fn live_rounds_bring_new_uploads_go_offline_quietly_and_catch_up() {
     let offline = runtime.block_on(klikt.live_round(&event, &second));
     assert_eq!(offline.state, "offline");
     assert!(offline.last_error.is_some());
+    assert_eq!(offline.changes, 0, "an offline round changed nothing");
     assert_eq!(
         offline.last_ok_at, second.last_ok_at,
         "the last good round is remembered"

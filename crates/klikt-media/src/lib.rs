@@ -1,6 +1,7 @@
 //! `klikt-media` owns media bytes: what a file is ([`sniff`]), what its EXIF
 //! says ([`read_metadata`]), which way is up ([`orientation`]), and the two
-//! JPEG renditions the app shows instead of the original ([`render`]).
+//! JPEG renditions the app shows instead of the original ([`render`]), and
+//! the slideshow's small transparent logo PNG ([`logo_png`]).
 //!
 //! It knows nothing about the library database, the desktop shell or other
 //! Klikt crates: it takes bytes or a path and returns values or a
@@ -14,6 +15,7 @@ pub mod external;
 mod heif;
 mod jpeg;
 pub mod location;
+mod logo;
 pub mod metadata;
 pub mod orientation;
 mod raster;
@@ -23,6 +25,7 @@ pub mod sniff;
 pub use error::MediaError;
 pub use external::Tools;
 pub use location::strip_location;
+pub use logo::{logo_png, LOGO_MAX_EDGE};
 pub use metadata::{read_metadata, Metadata};
 pub use renditions::{render, Limits, Preview, Rendered, Source};
 pub use sniff::{sniff, Format, MediaKind};

@@ -112,6 +112,11 @@ export interface KliktApi {
   shareQrSvg(event: EventKey): Promise<string>;
   /** Writes the QR code for print to `path` (from the save dialog): SVG or PNG by its extension. */
   saveShareQr(event: EventKey, path: string): Promise<null>;
+  /** The version of the event's slideshow logo, or null when it has none. */
+  slideshowLogo(event: EventKey): Promise<string | null>;
+  /** Makes the image at `path` (from the open dialog) the show's logo; rejects in words naming the file. Returns its version. */
+  setSlideshowLogo(event: EventKey, path: string): Promise<string>;
+  removeSlideshowLogo(event: EventKey): Promise<null>;
   /** The running show's live state; `null` when the show closed. */
   onLiveStatus(handler: (status: LiveStatus | null) => void): Promise<UnlistenFn>;
 
@@ -206,6 +211,9 @@ export function createApi(invoke: Invoke = tauriInvoke, listen: Listen = tauriLi
     openSlideshow: (event) => call('open_slideshow', { event: key(event) }),
     saveShareQr: (event, path) => call('save_share_qr', { event: key(event), path }),
     shareQrSvg: (event) => call('share_qr_svg', { event: key(event) }),
+    slideshowLogo: (event) => call('slideshow_logo', { event: key(event) }),
+    setSlideshowLogo: (event, path) => call('set_slideshow_logo', { event: key(event), path }),
+    removeSlideshowLogo: (event) => call('remove_slideshow_logo', { event: key(event) }),
     onLiveStatus: (handler) => listen(LIVE_STATUS_EVENT, handler),
 
     syncStatus: (event) => call('sync_status', { event: key(event) }),

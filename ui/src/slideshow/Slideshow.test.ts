@@ -28,20 +28,30 @@ afterEach(() => {
 
 /** A deck the test edits between reads; `failing` makes every read reject. */
 function fakeApi(initial: SlideDeck) {
-  const state = { deck: initial, failing: false, reads: 0, videoServer: true };
+  const state = { deck: initial, failing: false, reads: 0, videoServer: true, readDelayMs: 0 };
+  const deckListeners = new Set<() => void>();
+  /** What the backend does after committing a decision: tells the show its deck changed. */
+  const emitDeckChanged = () => deckListeners.forEach((listener) => listener());
   const api: SlideshowApi = {
     slideDeck: vi.fn(async () => {
       state.reads += 1;
       if (state.failing) throw { code: 'io', message: 'library unreachable' };
-      return structuredClone(state.deck);
+      // The database answers as of when the read began, however long it takes.
+      const snapshot = structuredClone(state.deck);
+      if (state.readDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.readDelayMs));
+      return snapshot;
     }),
     slideshowSettings: vi.fn(async () => structuredClone(state.deck.settings)),
     videoBaseUrl: vi.fn(async () => {
       if (!state.videoServer) throw { code: 'io', message: 'could not listen on the loopback interface' };
       return 'http://127.0.0.1:9/s3cret';
     }),
+    onDeckChanged: vi.fn(async (listener: () => void) => {
+      deckListeners.add(listener);
+      return () => deckListeners.delete(listener);
+    }),
   };
-  return { api, state };
+  return { api, state, emitDeckChanged };
 }
 
 interface OpenOptions {
@@ -174,6 +184,47 @@ describe('Slideshow', () => {
     expect(document.querySelector('[data-testid="slide"][data-id="1"]')).toBeNull();
   });
 
+  it('drops a slide hidden just before its turn as soon as the backend says the deck changed', async () => {
+    // No periodic re-read comes in time: only the change event can save it.
+    const { state, emitDeckChanged } = await open(deckOf([1, 2, 3], { interval_seconds: 5 }), { refreshMs: 600_000 });
+    expect(shown()).toBe('photo:1');
+    expect(root().dataset.next, 'photo 2 is queued and decoded').toBe('photo:2');
+    await advance(4500);
+    state.deck = deckOf([1, 3], { interval_seconds: 5 });
+    emitDeckChanged();
+    const seen = await watch(20_000);
+    expect(seen.slice(0, 2), 'the next slide is the one after the hidden one').toEqual(['photo:1', 'photo:3']);
+    expect(seen).not.toContain('photo:2');
+  });
+
+  it('holds a slide due while a change is being read until the new deck is in', async () => {
+    const { state, emitDeckChanged } = await open(deckOf([1, 2, 3], { interval_seconds: 5 }), { refreshMs: 600_000 });
+    await advance(4900);
+    // The re-read is slow (a busy library) and ends after photo 2 was due.
+    state.readDelayMs = 300;
+    state.deck = deckOf([1, 3], { interval_seconds: 5 });
+    emitDeckChanged();
+    await advance(100);
+    expect(shown(), 'the due slide waits for the re-read').toBe('photo:1');
+    await advance(200);
+    expect(shown()).toBe('photo:3');
+    expect(await watch(20_000)).not.toContain('photo:2');
+  });
+
+  it('never lets an older read bring back a slide a newer read removed', async () => {
+    const { state, emitDeckChanged } = await open(deckOf([1, 2, 3], { interval_seconds: 5 }), { refreshMs: 4000 });
+    await advance(3500);
+    // The periodic read starts (slowly, ending just before photo 2 is due)
+    // with photo 2 still in; then photo 2 is hidden and the change read is quick.
+    state.readDelayMs = 800;
+    await advance(500);
+    state.readDelayMs = 0;
+    state.deck = deckOf([1, 3], { interval_seconds: 5 });
+    emitDeckChanged();
+    const seen = await watch(20_000);
+    expect(seen).not.toContain('photo:2');
+  });
+
   it('shows a new photo next', async () => {
     const { state } = await open(deckOf([1, 2, 3], { interval_seconds: 5 }), { refreshMs: 1000 });
     await advance(1000);
@@ -261,6 +312,42 @@ describe('Slideshow', () => {
     view = null;
     await open(deckOf([1], { show_qr: true }, [], null));
     expect(byTestId('qr')).toHaveLength(0);
+  });
+
+  it('shows the event logo in the chosen corner, from the media scheme by event id', async () => {
+    await open(deckOf([1], { show_logo: true, logo_corner: 'bottom_left' }, [], null, 'v1'));
+    const logo = byTestId('logo');
+    expect(logo).toHaveLength(1);
+    expect(logo[0]?.getAttribute('src'), 'by event id and version, never a file path').toMatch(/\/logo\/7\?v=v1$/);
+    expect(logo[0]?.dataset.corner).toBe('bottom_left');
+    expect(logo[0]?.getAttribute('alt'), 'decorative: nothing to read out').toBe('');
+  });
+
+  it('shows a replaced logo at once and drops a removed one', async () => {
+    const { state, emitDeckChanged } = await open(deckOf([1], {}, [], null, 'v1'), { refreshMs: 600_000 });
+    state.deck = deckOf([1], {}, [], null, 'v2');
+    emitDeckChanged();
+    await advance(0);
+    expect(byTestId('logo')[0]?.getAttribute('src')).toMatch(/\?v=v2$/);
+    state.deck = deckOf([1], {}, [], null, null);
+    emitDeckChanged();
+    await advance(0);
+    expect(byTestId('logo')).toHaveLength(0);
+  });
+
+  it('hides the logo when turned off, when there is none, or when it cannot load', async () => {
+    await open(deckOf([1], { show_logo: false }, [], null, 'v1'));
+    expect(byTestId('logo')).toHaveLength(0);
+    unmount(view!);
+    view = null;
+    await open(deckOf([1], { show_logo: true }, [], null, null));
+    expect(byTestId('logo')).toHaveLength(0);
+    unmount(view!);
+    view = null;
+    await open(deckOf([1], { show_logo: true }, [], null, 'v1'));
+    byTestId('logo')[0]?.dispatchEvent(new Event('error'));
+    await advance(0);
+    expect(byTestId('logo'), 'a broken image is no broken icon on the venue screen').toHaveLength(0);
   });
 
   it('waits calmly on an empty deck, then starts when a photo is approved', async () => {

@@ -107,6 +107,38 @@ describe('Scheduler', () => {
   });
 });
 
+describe('due times', () => {
+  it('gives the time a slide was scheduled for, not when its late timer ran', async () => {
+    // The performance clock follows the fake wall clock, plus however long
+    // the webview was blocked: a blocked event loop runs the timer late.
+    let blocked = 0;
+    const perfNow = () => Date.now() + blocked;
+    const dues: number[] = [];
+    const scheduler = new Scheduler((dueAt) => void dues.push(dueAt), 1000, { perfNow });
+    const armedAt = perfNow();
+    scheduler.restart();
+    // The timer comes 300 ms after its time (the page was busy).
+    blocked = 300;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(dues, 'one slide came due').toHaveLength(1);
+    expect(dues[0], 'the due time is the one armed for, so the 300 ms count as late').toBe(armedAt + 1000);
+    scheduler.stop();
+  });
+
+  it('measures lateness from the due time it is given', () => {
+    vi.useRealTimers();
+    performance.clearMeasures(LATE_MEASURE);
+    // A slide due 250 ms ago (its timer ran late) is being painted only now.
+    const dueAt = performance.now() - 250;
+    expect(markDue(dueAt), 'the mark sits at the scheduled time').toBe(dueAt);
+    measureLate(dueAt);
+    const [late] = performance.getEntriesByName(LATE_MEASURE, 'measure');
+    expect(late?.startTime).toBe(dueAt);
+    expect(late!.duration, 'the late timer is part of the lateness').toBeGreaterThanOrEqual(250);
+    performance.clearMeasures(LATE_MEASURE);
+  });
+});
+
 describe('late measures', () => {
   it('keeps only the last KEEP measures', () => {
     vi.useRealTimers();

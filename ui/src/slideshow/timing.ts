@@ -6,10 +6,12 @@
  * delays the change but never makes slides pile up or flash by to catch up.
  *
  * The bench reads `klikt:slide-late` measures: from the moment a slide was
- * due (`klikt:slide:due`) to the frame that shows it. Only the last KEEP are
- * kept, so a show running for hours does not grow memory.
+ * due (`klikt:slide:due`) to the frame that shows it. "Due" is the time the
+ * timer was armed for, not when its callback ran: a timer the busy webview
+ * runs late is part of the lateness the audience sees, so it must count.
+ * Only the last KEEP are kept, so a show running for hours does not grow
+ * memory.
  */
-
 
 export const DUE_MARK = 'klikt:slide:due';
 export const LATE_MEASURE = 'klikt:slide-late';
@@ -18,25 +20,37 @@ export const KEEP = 2000;
 export interface SchedulerOptions {
   /** The wall clock (fake timers move it in tests). */
   now?: () => number;
+  /** The User Timing clock the due time is given in (`performance.now`); tests pass their own. */
+  perfNow?: () => number;
 }
+
+/**
+ * Shows the next slide. `dueAt` is when the slide was scheduled to appear,
+ * on the `performance.now()` clock (for `markDue`).
+ */
+export type OnDue = (dueAt: number) => Promise<void> | void;
 
 export class Scheduler {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dueAt = 0;
+  /** `dueAt` on the performance clock, for the late measures. */
+  private duePerf = 0;
   private remaining: number | null = null;
   private running = false;
   private firing = false;
   /** A one-off length for the slide being shown while `firing` (see `holdCurrent`). */
   private slideMs: number | null = null;
   private readonly now: () => number;
+  private readonly perfNow: () => number;
 
   /** `onDue` shows the next slide; the next one is armed once it resolves. */
   constructor(
-    private readonly onDue: () => Promise<void> | void,
+    private readonly onDue: OnDue,
     private intervalMs: number,
     options: SchedulerOptions = {},
   ) {
     this.now = options.now ?? (() => Date.now());
+    this.perfNow = options.perfNow ?? performanceNow;
   }
 
   get paused(): boolean {
@@ -104,6 +118,7 @@ export class Scheduler {
   private arm(ms: number): void {
     this.clear();
     this.dueAt = this.now() + ms;
+    this.duePerf = this.perfNow() + ms;
     this.timer = setTimeout(() => void this.fire(), ms);
   }
 
@@ -116,7 +131,7 @@ export class Scheduler {
     this.timer = null;
     this.firing = true;
     try {
-      await this.onDue();
+      await this.onDue(this.duePerf);
     } catch {
       // A failing slide change must not end the show: try again next interval.
     } finally {
@@ -132,15 +147,23 @@ export class Scheduler {
 const perf = (): Performance | null =>
   typeof performance !== 'undefined' && typeof performance.mark === 'function' ? performance : null;
 
-/** Marks the moment a slide is due; returns its timestamp (0 without User Timing). */
-export function markDue(): number {
+function performanceNow(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/**
+ * Marks the moment a slide was due (`dueAt`, from the scheduler; now when
+ * absent); returns that timestamp (0 without User Timing).
+ */
+export function markDue(dueAt?: number): number {
   const p = perf();
   if (!p) return 0;
   try {
     p.clearMarks(DUE_MARK);
-    return p.mark(DUE_MARK)?.startTime ?? p.now();
+    const options = dueAt === undefined ? undefined : { startTime: dueAt };
+    return p.mark(DUE_MARK, options)?.startTime ?? dueAt ?? p.now();
   } catch {
-    return 0;
+    return dueAt ?? 0;
   }
 }
 

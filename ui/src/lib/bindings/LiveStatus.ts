@@ -17,6 +17,11 @@ last_error: string | null,
  */
 new_items: number, 
 /**
+ * Feed changes the last round read (new items, decisions made on the
+ * server, deletions): when any, the show re-reads its deck at once.
+ */
+changes: number, 
+/**
  * Items waiting for moderation (pre-moderation: new uploads wait here).
  */
 awaiting_moderation: number, };

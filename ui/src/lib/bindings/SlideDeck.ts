@@ -9,4 +9,9 @@ export type SlideDeck = { event_id: number, event_name: string,
 /**
  * What guests scan to upload (linked events).
  */
-share_url: string | null, settings: SlideshowSettings, slides: Array<Slide>, messages: Array<Slide>, };
+share_url: string | null, 
+/**
+ * The version of the event's logo when it has one (it changes with the
+ * logo; the window puts it in the logo's URL), else `None`.
+ */
+logo: string | null, settings: SlideshowSettings, slides: Array<Slide>, messages: Array<Slide>, };

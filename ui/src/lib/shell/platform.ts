@@ -12,6 +12,8 @@ export interface Platform {
   pickFolder(title: string): Promise<string | null>;
   /** Files' paths (photos, videos, ZIP archives), or null when cancelled. */
   pickFiles(title: string, filterName: string): Promise<string[] | null>;
+  /** One image file's path (the slideshow's logo), or null when cancelled. */
+  pickImage(title: string, filterName: string): Promise<string | null>;
   /** Where to save a file (the QR code for print), or null when cancelled. */
   pickSavePath(title: string, defaultName: string): Promise<string | null>;
   /** Where to write a ZIP file (an export), or null when cancelled. */
@@ -28,6 +30,9 @@ export const IMPORT_EXTENSIONS = [
   'zip',
 ];
 
+/** What a logo may be (klikt-media's logo_png reads these by content, not name). */
+export const LOGO_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'tif', 'tiff'];
+
 export const tauriPlatform: Platform = {
   async pickFolder(title) {
     const picked = await open({ directory: true, multiple: false, title });
@@ -43,6 +48,15 @@ export const tauriPlatform: Platform = {
     if (picked === null) return null;
     const list = Array.isArray(picked) ? picked : [picked];
     return list.length > 0 ? list : null;
+  },
+  async pickImage(title, filterName) {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      title,
+      filters: [{ name: filterName, extensions: LOGO_EXTENSIONS }],
+    });
+    return typeof picked === 'string' ? picked : null;
   },
   async pickSavePath(title, defaultName) {
     const picked = await save({

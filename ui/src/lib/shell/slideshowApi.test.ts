@@ -21,6 +21,9 @@ describe('slideshow commands', () => {
     await api.monitors();
     await api.openSlideshow(3);
     expect(await api.shareQrSvg(3)).toBe('<svg/>');
+    await api.slideshowLogo(3);
+    await api.setSlideshowLogo(3, '/home/anna/logo.png');
+    await api.removeSlideshowLogo(3);
 
     expect(calls).toEqual([
       ['slideshow_settings', { event: '3' }],
@@ -28,6 +31,9 @@ describe('slideshow commands', () => {
       ['monitors', {}],
       ['open_slideshow', { event: '3' }],
       ['share_qr_svg', { event: '3' }],
+      ['slideshow_logo', { event: '3' }],
+      ['set_slideshow_logo', { event: '3', path: '/home/anna/logo.png' }],
+      ['remove_slideshow_logo', { event: '3' }],
     ]);
   });
 
@@ -56,6 +62,7 @@ describe('slideshow commands', () => {
       last_ok_at: null,
       last_error: null,
       new_items: 0,
+      changes: 0,
       awaiting_moderation: 1,
     };
     handlers[LIVE_STATUS_EVENT]!(status);

@@ -9,6 +9,7 @@
 import type { SlideOrder } from '../bindings/SlideOrder';
 import type { SlideSource } from '../bindings/SlideSource';
 import type { SlideshowSettings } from '../bindings/SlideshowSettings';
+import type { LogoCorner } from '../bindings/LogoCorner';
 import type { Transition } from '../bindings/Transition';
 import { t } from '../i18n/index.svelte';
 
@@ -19,6 +20,7 @@ export const DEFAULT_LIVE_INTERVAL = 15;
 
 export const SOURCES: readonly SlideSource[] = ['approved', 'picks', 'favorites', 'collection'];
 export const TRANSITIONS: readonly Transition[] = ['cut', 'crossfade', 'ken_burns'];
+export const LOGO_CORNERS: readonly LogoCorner[] = ['top_left', 'top_right', 'bottom_left', 'bottom_right'];
 
 /**
  * What the dialog's fields hold. Numbers are what a number input gives:
@@ -35,6 +37,9 @@ export interface SlideshowForm {
   transition: Transition;
   showCaption: boolean;
   showQr: boolean;
+  /** Whether the event's logo (when one was chosen) is on screen, and where. */
+  showLogo: boolean;
+  logoCorner: LogoCorner;
   showMessages: boolean;
   messageEvery: number | null;
   videosMuted: boolean;
@@ -58,6 +63,8 @@ export function formOf(settings: SlideshowSettings): SlideshowForm {
     transition: settings.transition,
     showCaption: settings.show_caption,
     showQr: settings.show_qr,
+    showLogo: settings.show_logo,
+    logoCorner: settings.logo_corner,
     showMessages: settings.show_messages,
     messageEvery: settings.message_every,
     videosMuted: settings.videos_muted,
@@ -115,6 +122,8 @@ export function settingsOf(form: SlideshowForm): FormResult {
       transition: form.transition,
       show_caption: form.showCaption,
       show_qr: form.showQr,
+      show_logo: form.showLogo,
+      logo_corner: form.logoCorner,
       show_messages: form.showMessages,
       message_every: form.messageEvery!,
       videos_muted: form.videosMuted,

@@ -32,6 +32,8 @@ export function settings(extra: Partial<SlideshowSettings> = {}): SlideshowSetti
     transition: 'cut',
     show_caption: true,
     show_qr: true,
+    show_logo: true,
+    logo_corner: 'top_right',
     show_messages: false,
     message_every: 3,
     videos_muted: true,
@@ -48,11 +50,13 @@ export function deckOf(
   extra: Partial<SlideshowSettings> = {},
   messages: Slide[] = [],
   shareUrl: string | null = 'https://klikt.example/e/abc',
+  logo: string | null = null,
 ): SlideDeck {
   return {
     event_id: 7,
     event_name: 'Wedding',
     share_url: shareUrl,
+    logo,
     settings: settings(extra),
     slides: slides.map((s) => (typeof s === 'number' ? photo(s) : s)),
     messages,

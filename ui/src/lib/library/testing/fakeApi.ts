@@ -401,6 +401,8 @@ export function createFake(options: FakeOptions = {}): Fake {
         transition: 'crossfade' as const,
         show_caption: true,
         show_qr: true,
+        show_logo: true,
+        logo_corner: 'top_right' as const,
         show_messages: true,
         message_every: 5,
         videos_muted: true,
@@ -413,6 +415,9 @@ export function createFake(options: FakeOptions = {}): Fake {
     monitors: () => record('monitors', [], () => []),
     openSlideshow: (event) => record('openSlideshow', [event], () => null),
     saveShareQr: (event, path) => record('saveShareQr', [event, path], () => null),
+    slideshowLogo: (event) => record('slideshowLogo', [event], () => null),
+    setSlideshowLogo: (event, path) => record('setSlideshowLogo', [event, path], () => 'v1'),
+    removeSlideshowLogo: (event) => record('removeSlideshowLogo', [event], () => null),
     shareQrSvg: (event) =>
       record('shareQrSvg', [event], () => {
         throw { code: 'invalid_input', message: 'a local event has no share URL' } satisfies IpcError;

@@ -89,6 +89,8 @@ export function slideshowSettings(overrides: Partial<SlideshowSettings> = {}): S
     transition: 'crossfade',
     show_caption: true,
     show_qr: true,
+    show_logo: true,
+    logo_corner: 'top_right',
     show_messages: true,
     message_every: 5,
     videos_muted: true,
@@ -165,6 +167,8 @@ export interface FakeState {
   osLocale: string;
   /** Saved slideshow settings, by event id (defaults otherwise). */
   slideshow: Record<number, SlideshowSettings>;
+  /** Slideshow logos' versions, by event id (none otherwise). */
+  logos: Record<number, string>;
   monitors: MonitorInfo[];
   /** Collections by event id. */
   collections: Record<number, CollectionSummary[]>;
@@ -186,7 +190,13 @@ export interface Fake {
   emitFinished(finished: JobFinished): void;
   emitLive(status: LiveStatus | null): void;
   /** The paths the next file picker returns (null: cancelled). */
-  picks: { folder: string | null; files: string[] | null; savePath: string | null; zipPath: string | null };
+  picks: {
+    folder: string | null;
+    files: string[] | null;
+    image: string | null;
+    savePath: string | null;
+    zipPath: string | null;
+  };
 }
 
 const notFound = (what: string): IpcError => ({ code: 'not_found', message: `No event ${what}.` });
@@ -199,6 +209,7 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     sync: {},
     osLocale: 'en-US',
     slideshow: {},
+    logos: {},
     monitors: [monitor('eDP-1', { current: true }), monitor('HDMI-1', { x: 1920 })],
     collections: {},
     archiveSettings: { auto_archive: false, days_before: 7, folder: null },
@@ -285,6 +296,20 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
       return null;
     }),
     saveShareQr: log('saveShareQr', async () => null),
+    slideshowLogo: log('slideshowLogo', async (event: string | number) => state.logos[eventId(event)] ?? null),
+    setSlideshowLogo: log('setSlideshowLogo', async (event: string | number, path: string) => {
+      if (!/\.(png|jpe?g|webp|gif|tiff?)$/i.test(path)) {
+        throw { code: 'invalid_input', message: `${path}: cannot be used as the logo: not an image` } satisfies IpcError;
+      }
+      const id = eventId(event);
+      const version = `v${Object.keys(state.logos).length + 1}-${path.length}`;
+      state.logos[id] = version;
+      return version;
+    }),
+    removeSlideshowLogo: log('removeSlideshowLogo', async (event: string | number) => {
+      delete state.logos[eventId(event)];
+      return null;
+    }),
     shareQrSvg: log('shareQrSvg', async (event: string | number) => {
       const id = eventId(event);
       if (state.events.find((e) => e.id === id)?.remote_id == null) {
@@ -338,13 +363,14 @@ export function fakeApi(initial: Partial<FakeState> = {}, overrides: Partial<Kli
     (api as unknown as Record<string, unknown>)[name] = log(name, body as (...args: unknown[]) => unknown);
   }
 
-  const picks: Fake['picks'] = { folder: null, files: null, savePath: null, zipPath: null };
+  const picks: Fake['picks'] = { folder: null, files: null, image: null, savePath: null, zipPath: null };
   const notifications: Array<{ title: string; body: string }> = [];
   const platform: Fake['platform'] = {
     notifications,
     focused: true,
     pickFolder: async () => picks.folder,
     pickFiles: async () => picks.files,
+    pickImage: async () => picks.image,
     pickSavePath: async () => picks.savePath,
     pickZipPath: async () => picks.zipPath,
     notify: async (title, body) => {
