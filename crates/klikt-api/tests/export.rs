@@ -164,6 +164,61 @@ fn a_folder_export_holds_every_original_byte_for_byte_with_manifest_and_sums() {
     assert_eq!(verify.checked, sums.lines().count() as u64);
 }
 
+/// Flips one byte in the middle of `path` (the store keeps originals read-only).
+fn flip_a_byte(path: &Path) {
+    let mut perms = std::fs::metadata(path).expect("original").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(path, perms).expect("writable");
+    let mut bytes = std::fs::read(path).expect("read original");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(path, bytes).expect("damage the original");
+}
+
+#[test]
+fn a_damaged_original_is_a_failed_item_that_names_it_in_a_folder_and_a_zip() {
+    let f = fixture();
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    let victim = &items[1];
+    flip_a_byte(Path::new(&victim.original_path));
+    for to in ["out", "out.zip", "stripped", "stripped.zip"] {
+        let mut request = request(f.root.join(to));
+        // Location-free copies read the original whole and are checked too.
+        request.strip_location = to.starts_with("stripped");
+        {
+            let report = export(&f.klikt, &request);
+            assert_eq!(
+                report.failed.len(),
+                1,
+                "{}: the damaged original is reported, not copied as is: {:?}",
+                request.to.display(),
+                report.failed
+            );
+            let failure = &report.failed[0];
+            assert_eq!(failure.media_id, victim.id);
+            assert_eq!(failure.original_name, victim.original_name);
+            assert!(
+                failure.reason.contains("damaged") && failure.reason.contains(&victim.sha256),
+                "the reason says what is wrong: {}",
+                failure.reason
+            );
+            assert_eq!(
+                report.files as usize,
+                items.len() - 1,
+                "the rest is exported"
+            );
+            assert!(
+                !read_manifest(&request.to)
+                    .items
+                    .iter()
+                    .any(|item| item.media_id == victim.id),
+                "the manifest lists no copy of the damaged original"
+            );
+        }
+    }
+}
+
 #[test]
 fn hostile_uploader_names_stay_inside_the_export_in_every_layout() {
     let f = fixture();
@@ -262,14 +317,22 @@ fn verify_names_an_altered_and_a_missing_file() {
 
 /// The items' paths of a folder or ZIP export.
 fn manifest_of(to: &Path) -> Vec<String> {
-    let manifest: Manifest = if to.is_dir() {
+    read_manifest(to)
+        .items
+        .into_iter()
+        .map(|i| i.path)
+        .collect()
+}
+
+/// The manifest of a folder or ZIP export.
+fn read_manifest(to: &Path) -> Manifest {
+    if to.is_dir() {
         manifest(to)
     } else {
         let mut archive = zip::ZipArchive::new(std::fs::File::open(to).expect("zip")).expect("zip");
         let entry = archive.by_name("manifest.json").expect("manifest entry");
         serde_json::from_reader(entry).expect("manifest parses")
-    };
-    manifest.items.into_iter().map(|i| i.path).collect()
+    }
 }
 
 /// Copies a ZIP, flipping a byte of `altered` and leaving `missing` out.
