@@ -530,6 +530,71 @@ fn forget_removes_the_event_entirely_and_leaves_no_trace_in_the_database_or_wal(
     assert!(to.join("manifest.json").is_file());
 }
 
+#[test]
+fn forget_counts_only_a_verified_export_of_everything_that_is_still_there() {
+    let f = fixture();
+    let verified = |klikt: &Klikt| {
+        klikt
+            .forget_preview("Party")
+            .expect("preview")
+            .verified_export
+    };
+    // Exports that pass verify but would not bring the event back.
+    let mut approved = request(f.root.join("approved"));
+    approved.only = ExportSelection::Approved;
+    let mut stripped = request(f.root.join("stripped"));
+    stripped.strip_location = true;
+    for partial in [approved, stripped] {
+        let report = export(&f.klikt, &partial);
+        assert!(report.failed.is_empty());
+        assert!(f.klikt.verify_export(&partial.to).expect("verify").ok());
+        assert!(
+            verified(&f.klikt).is_none(),
+            "{}: a selection or changed copies are not the whole event",
+            partial.to.display()
+        );
+    }
+
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    let original = PathBuf::from(&items[0].original_path);
+    let intact = std::fs::read(&original).expect("original");
+    flip_a_byte(&original);
+    let with_failure = request(f.root.join("with-failure"));
+    assert_eq!(export(&f.klikt, &with_failure).failed.len(), 1);
+    assert!(
+        f.klikt
+            .verify_export(&with_failure.to)
+            .expect("verify")
+            .ok(),
+        "what it holds is intact"
+    );
+    assert!(
+        verified(&f.klikt).is_none(),
+        "an export that failed an item lacks that item"
+    );
+    std::fs::write(&original, intact).expect("repair the original");
+
+    let whole = request(f.root.join("whole"));
+    assert!(export(&f.klikt, &whole).failed.is_empty());
+    assert!(
+        verified(&f.klikt).is_none(),
+        "not verified yet: the export's own word is not enough"
+    );
+    assert!(f.klikt.verify_export(&whole.to).expect("verify").ok());
+    let found = verified(&f.klikt).expect("a whole, verified export counts");
+    assert_eq!(
+        found.destination,
+        std::fs::canonicalize(&whole.to).expect("path"),
+        "the confirmation names it"
+    );
+
+    std::fs::rename(&whole.to, f.root.join("moved")).expect("move the export away");
+    assert!(
+        verified(&f.klikt).is_none(),
+        "an export no longer where it was written protects nothing"
+    );
+}
+
 fn files_under(dir: &Path) -> usize {
     walk_count(dir)
 }

@@ -248,6 +248,9 @@ impl Klikt {
                 bytes: bytes as i64,
                 finished_at: now_iso(),
                 verified_at: None,
+                complete: request.only == ExportSelection::All
+                    && !request.strip_location
+                    && failed.is_empty(),
             };
             self.library.write(|tx| exports::record(tx, &row))?;
         }
