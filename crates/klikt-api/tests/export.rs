@@ -646,6 +646,105 @@ fn archive_now_exports_everything_with_a_gallery_into_its_own_folder_and_verifie
 }
 
 #[test]
+fn a_second_archive_of_the_same_event_is_refused_while_the_first_runs() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let f = fixture();
+    let folder = f.root.join("archives");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut second = None;
+    let first = runtime
+        .block_on(f.klikt.archive(
+            "Party",
+            &folder,
+            &|_| {},
+            &mut |progress| {
+                if second.is_some() || progress.done == 0 {
+                    return;
+                }
+                // The first archive is exporting: a second one (as the
+                // 6-hourly check would start beside "Archive now") is
+                // refused before it touches anything, so one poll decides.
+                let attempt = std::pin::pin!(f.klikt.archive(
+                    "Party",
+                    &folder,
+                    &|_| {},
+                    &mut |_| {},
+                    &AtomicBool::new(false),
+                ))
+                .poll(&mut Context::from_waker(Waker::noop()));
+                second = Some(match attempt {
+                    Poll::Ready(Err(err)) => (err.code(), err.to_string()),
+                    Poll::Ready(Ok(_)) => ("ok", String::new()),
+                    Poll::Pending => ("pending", String::new()),
+                });
+            },
+            &AtomicBool::new(false),
+        ))
+        .expect("the first archive");
+    assert!(first.verify.ok());
+    let (code, message) = second.expect("tried during the export");
+    assert_eq!(code, "busy", "{message}");
+    assert!(
+        message.contains("Party") && message.contains("already being archived"),
+        "says which event and why: {message}"
+    );
+    let again = runtime.block_on(f.klikt.archive(
+        "Party",
+        &folder,
+        &|_| {},
+        &mut |_| {},
+        &AtomicBool::new(false),
+    ));
+    assert!(again.is_ok(), "free again once the first has finished");
+}
+
+#[test]
+fn automatic_archiving_counts_down_to_the_deletion_of_the_originals() {
+    let f = fixture();
+    let day = chrono::Duration::days(1);
+    let now = chrono::Utc::now();
+    let iso = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
+    let db = rusqlite::Connection::open(f.root.join("library/library.db")).expect("db");
+    // Two linked events: uploads closed long ago but deletion is a month
+    // away; uploads close in 3 days and deletion follows in 3 days more.
+    for (name, expires, deleted) in [
+        ("Closed", now - 10 * day, now + 30 * day),
+        ("Soon", now + 3 * day, now + 6 * day),
+    ] {
+        db.execute(
+            "INSERT INTO events (name, created_at, remote_id, server_url, server_state, expires_at, backup_until)
+             VALUES (?1, ?2, ?1, 'http://server.invalid', 'active', ?3, ?4)",
+            rusqlite::params![name, iso(now), iso(expires), iso(deleted)],
+        )
+        .expect("linked event");
+    }
+    drop(db);
+    let mut settings = f.klikt.archive_settings().expect("defaults");
+    settings.auto_archive = true;
+    settings.days_before = 7;
+    settings.folder = Some(f.root.join("archives"));
+    f.klikt.set_archive_settings(&settings).expect("on");
+    let due = f.klikt.events_due_for_archive().expect("due");
+    let names: Vec<String> = f
+        .klikt
+        .events()
+        .expect("events")
+        .into_iter()
+        .filter(|e| due.events.contains(&e.id))
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Soon".to_owned()],
+        "due 7 days before deletion, whenever uploads closed"
+    );
+}
+
+#[test]
 fn automatic_archiving_needs_a_folder_and_a_sane_number_of_days() {
     let f = fixture();
     let mut settings = f.klikt.archive_settings().expect("defaults");
