@@ -705,15 +705,15 @@ fn a_second_archive_of_the_same_event_is_refused_while_the_first_runs() {
 #[test]
 fn automatic_archiving_counts_down_to_the_deletion_of_the_originals() {
     let f = fixture();
-    let day = chrono::Duration::days(1);
+    let days = chrono::Duration::days;
     let now = chrono::Utc::now();
     let iso = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
     let db = rusqlite::Connection::open(f.root.join("library/library.db")).expect("db");
     // Two linked events: uploads closed long ago but deletion is a month
     // away; uploads close in 3 days and deletion follows in 3 days more.
     for (name, expires, deleted) in [
-        ("Closed", now - 10 * day, now + 30 * day),
-        ("Soon", now + 3 * day, now + 6 * day),
+        ("Closed", now - days(10), now + days(30)),
+        ("Soon", now + days(3), now + days(6)),
     ] {
         db.execute(
             "INSERT INTO events (name, created_at, remote_id, server_url, server_state, expires_at, backup_until)
