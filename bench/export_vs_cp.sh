@@ -22,10 +22,15 @@
 #   cp -r && sync             ... then one global `sync` (durable, cheapest way)
 #   cp -r + fsync each file   ... then `sync DEST/* DEST`: fsync of every
 #                             file and of the folder, klikt's durability
-#   klikt export (folder)     klikt export EVENT --to DEST: per file
-#                             std::fs::copy to a temp name, fsync, rename;
-#                             then manifest.json + SHA256SUMS, folder fsync,
-#                             the export recorded in the library
+#   klikt export (folder)     klikt export EVENT --to DEST: each original
+#                             SHA-256-checked against its row on a second
+#                             thread a few files ahead; per file
+#                             std::fs::copy (copy_file_range) to a temp name
+#                             and its writeback started (sync_file_range);
+#                             one syncfs per 512 MiB batch, then the renames
+#                             and folder fsync; then SHA256SUMS and
+#                             manifest.json (each fsynced), the export
+#                             recorded in the library
 #   zip -0 -r -q              zip -0 -r -q OUT.zip SET (CRC-32, no fsync)
 #   zip -0 + fsync archive    ... then `sync OUT.zip OUTDIR` (klikt's durability)
 #   klikt export (zip)        klikt export EVENT --to OUT.zip: media stored,
@@ -35,7 +40,9 @@
 # Caches are warm for every command (the 24 GB dev machine holds the set, the
 # store and the outputs; the warm-up round reads everything once): both sides
 # read from the page cache; nothing is dropped (that needs root and would
-# disturb whoever else uses the machine). Output under bench/out/export/: report.md
+# disturb whoever else uses the machine). syncfs and `sync` also wait for
+# whatever else is dirty on the filesystem (other people's builds on a shared
+# machine): note the load printed before and after the rounds. Output under bench/out/export/: report.md
 # (machine, raw table, ratios and verdicts), result.json (every sample).
 set -euo pipefail
 cd "$(dirname "$0")/.."

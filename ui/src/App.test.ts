@@ -273,15 +273,17 @@ describe('event list', () => {
     expect(one(root, 'remote-event-row').textContent).toContain(hostile);
   });
 
-  it('warns as the plan nears its end', async () => {
+  it('warns as the server’s deletion of an event nears, and says when uploads have closed', async () => {
     const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 3_600_000).toISOString();
     const root = await show(
       fakeApi({
         events: [
-          localEvent(1, 'Soon', { remote_id: 'a', expires_at: inDays(5) }),
-          localEvent(2, 'Later', { remote_id: 'b', expires_at: inDays(40) }),
-          localEvent(3, 'Ended', { remote_id: 'c', server_state: 'expired' }),
-          localEvent(4, 'Gone', { remote_id: 'd', server_state: 'gone' }),
+          localEvent(1, 'Soon', { remote_id: 'a', expires_at: inDays(-25), backup_until: inDays(5) }),
+          // Uploads close in 2 days; the originals stay 38 days more.
+          localEvent(2, 'Later', { remote_id: 'b', expires_at: inDays(2), backup_until: inDays(40) }),
+          localEvent(3, 'Closed', { remote_id: 'c', server_state: 'expired', backup_until: inDays(20) }),
+          localEvent(4, 'Deleted', { remote_id: 'e', server_state: 'expired', backup_until: inDays(-3) }),
+          localEvent(5, 'Gone', { remote_id: 'd', server_state: 'gone' }),
         ],
       }),
     );
@@ -290,9 +292,12 @@ describe('event list', () => {
     expect(levels).toEqual([
       ['Soon', '7'],
       ['Later', 'none'],
-      ['Ended', 'expired'],
+      ['Closed', 'none'],
+      ['Deleted', 'expired'],
     ]);
-    expect(all(root, 'expiry')[0]?.textContent).toContain('in 5 days');
+    expect(all(root, 'expiry')[0]?.textContent).toContain('Deleted from the server in 5 days');
+    const closed = all(root, 'uploads-closed').map((el) => el.closest('[data-event-name]')?.getAttribute('data-event-name'));
+    expect(closed).toEqual(['Soon', 'Closed']);
     expect(one(root, 'server-state').textContent).toBe('Gone from the server');
   });
 

@@ -94,11 +94,12 @@ describe('export from the event header', () => {
 });
 
 describe('archive now', () => {
-  it('is offered for linked events only, and emphasized once the plan ends within 14 days', async () => {
+  it('is offered for linked events only, and emphasized once the server deletes the event within 14 days', async () => {
     const fake = fakeApi({
       events: [
-        localEvent(1, 'Soon', { remote_id: 'a', expires_at: inDays(10) }),
-        localEvent(2, 'Later', { remote_id: 'b', expires_at: inDays(40) }),
+        localEvent(1, 'Soon', { remote_id: 'a', expires_at: inDays(-20), backup_until: inDays(10) }),
+        // Uploads close in 2 days, but nothing is deleted for 40: no hurry.
+        localEvent(2, 'Later', { remote_id: 'b', expires_at: inDays(2), backup_until: inDays(40) }),
         localEvent(3, 'Card dump'),
       ],
     });
@@ -107,7 +108,7 @@ describe('archive now', () => {
     const soon = one(root, 'archive-now');
     expect(soon.dataset.emphasized).toBe('true');
     expect(soon.classList.contains('primary')).toBe(true);
-    expect(soon.title).toContain('The plan ends in 10 days');
+    expect(soon.title).toContain('The server deletes this event in 10 days');
 
     await click(all(root, 'event-row')[1]!);
     expect(one(root, 'archive-now').dataset.emphasized).toBe('false');
@@ -117,7 +118,7 @@ describe('archive now', () => {
   });
 
   it('asks for a folder, starts the archive and shows it verified', async () => {
-    const fake = fakeApi({ events: [localEvent(1, 'Wedding', { remote_id: 'r1', expires_at: inDays(3) })] });
+    const fake = fakeApi({ events: [localEvent(1, 'Wedding', { remote_id: 'r1', backup_until: inDays(3) })] });
     const root = await show(fake);
 
     await click(one(root, 'archive-now'));
@@ -226,15 +227,16 @@ describe('archive settings', () => {
   });
 });
 
-describe('plan-end notifications', () => {
+describe('deletion notifications', () => {
   const expiring = (days: number) =>
     fakeApi({
       events: [
-        localEvent(1, 'Wedding', { remote_id: 'r1', expires_at: inDays(days) }),
-        localEvent(2, 'Card dump', { expires_at: inDays(days) }),
+        // Uploads closed a month before the deletion the notices count down to.
+        localEvent(1, 'Wedding', { remote_id: 'r1', expires_at: inDays(days - 30), backup_until: inDays(days) }),
+        localEvent(2, 'Card dump', { backup_until: inDays(days) }),
       ],
     });
-  const planNotices = (fake: Fake) => fake.platform.notifications.filter((n) => n.title.startsWith('The plan for'));
+  const planNotices = (fake: Fake) => fake.platform.notifications.filter((n) => n.title.startsWith('The server deletes'));
 
   it('notifies once as a linked event reaches 7 days left, naming it and Archive now', async () => {
     const fake = expiring(6);
@@ -242,7 +244,7 @@ describe('plan-end notifications', () => {
 
     expect(planNotices(fake)).toEqual([
       {
-        title: 'The plan for “Wedding” ends in 6 days',
+        title: 'The server deletes “Wedding” in 6 days',
         body: 'Archive now to keep a verified copy of every photo and message: open the event in Klikt and choose “Archive now”.',
       },
     ]);
@@ -258,13 +260,15 @@ describe('plan-end notifications', () => {
 
     const fake = expiring(10);
     await restart(fake);
-    expect(planNotices(fake).map((n) => n.title)).toEqual(['The plan for “Wedding” ends in 10 days']);
+    expect(planNotices(fake).map((n) => n.title)).toEqual(['The server deletes “Wedding” in 10 days']);
 
-    fake.state.events = [localEvent(1, 'Wedding', { remote_id: 'r1', expires_at: new Date(Date.now() + 5.5 * 3_600_000).toISOString() })];
+    fake.state.events = [
+      localEvent(1, 'Wedding', { remote_id: 'r1', backup_until: new Date(Date.now() + 5.5 * 3_600_000).toISOString() }),
+    ];
     await restart(fake);
     expect(planNotices(fake).map((n) => n.title)).toEqual([
-      'The plan for “Wedding” ends in 10 days',
-      'The plan for “Wedding” ends in 5 hours',
+      'The server deletes “Wedding” in 10 days',
+      'The server deletes “Wedding” in 5 hours',
     ]);
   });
 });

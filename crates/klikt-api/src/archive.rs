@@ -2,7 +2,13 @@
 //! everything with a gallery into a folder of its own, verify it), the
 //! library-wide setting for doing that by itself near a plan's end, and
 //! which events are due.
+//!
+//! "Expiry" here is the day the server deletes the event and its originals
+//! (`backup_until`), not the earlier day uploads close (`expires_at`, after
+//! which everything can still be pulled): that is the deadline an archive
+//! has to beat.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -44,19 +50,63 @@ pub fn archive_folder(folder: &Path, event_name: &str) -> PathBuf {
     ))
 }
 
-/// Whether an event whose plan ends at `expires_at` is within `days` of it
-/// at `now` and has no export finished since that window opened.
-fn due(expires_at: &str, days: u32, now: DateTime<Utc>, last_export: Option<&str>) -> bool {
-    let Ok(expires) = DateTime::parse_from_rfc3339(expires_at) else {
+/// When the server deletes `event` and its originals: `backup_until`, or,
+/// for a row that has no such date, the earlier close of uploads (archiving
+/// too early is harmless, too late is not).
+fn deleted_at(event: &events::EventRow) -> Option<&str> {
+    event
+        .backup_until
+        .as_deref()
+        .or(event.expires_at.as_deref())
+}
+
+/// Whether an event deleted by the server at `deleted_at` is within `days`
+/// of it at `now` and has no export finished since that window opened.
+fn due(deleted_at: &str, days: u32, now: DateTime<Utc>, last_export: Option<&str>) -> bool {
+    let Ok(deleted) = DateTime::parse_from_rfc3339(deleted_at) else {
         return false;
     };
-    let window_opens = expires.with_timezone(&Utc) - Duration::days(i64::from(days));
+    let window_opens = deleted.with_timezone(&Utc) - Duration::days(i64::from(days));
     if now < window_opens {
         return false;
     }
     last_export
         .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
         .is_none_or(|at| at.with_timezone(&Utc) < window_opens)
+}
+
+/// Held while an event is archived: an exclusive lock on
+/// `locks/archive-ID.lock` in the library folder. Two archives of one event
+/// at once (the 6-hourly automatic check and a click on "Archive now", or
+/// the app and the CLI) would pull and export into the same folder
+/// together; the second is refused instead. The system drops the lock when
+/// the file closes, so a crashed archive never blocks the next.
+struct ArchiveLock {
+    _file: File,
+}
+
+impl ArchiveLock {
+    fn take(library_dir: &Path, event: &events::EventRow) -> Result<ArchiveLock, ApiError> {
+        let dir = library_dir.join("locks");
+        let path = dir.join(format!("archive-{}.lock", event.id));
+        let cannot =
+            |e: std::io::Error| ApiError::Export(format!("cannot lock {}: {e}", path.display()));
+        std::fs::create_dir_all(&dir).map_err(cannot)?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(cannot)?;
+        match file.try_lock() {
+            Ok(()) => Ok(ArchiveLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(ApiError::Busy(format!(
+                "“{}” is already being archived; wait for that archive to finish (or cancel it) before starting another",
+                event.name
+            ))),
+            Err(std::fs::TryLockError::Error(e)) => Err(cannot(e)),
+        }
+    }
 }
 
 impl Klikt {
@@ -105,14 +155,14 @@ impl Klikt {
                 let mut out = Vec::new();
                 for stats in events::list_with_stats(conn)? {
                     let event = stats.event;
-                    let Some(expires_at) = event.expires_at.as_deref() else {
+                    let Some(deleted_at) = deleted_at(&event) else {
                         continue;
                     };
                     if event.remote_id.is_none() || event.server_state == "gone" {
                         continue;
                     }
                     let last = exports::latest(conn, event.id)?.map(|e| e.finished_at);
-                    if due(expires_at, settings.days_before, now, last.as_deref()) {
+                    if due(deleted_at, settings.days_before, now, last.as_deref()) {
                         out.push(event.id);
                     }
                 }
@@ -127,7 +177,8 @@ impl Klikt {
 
     /// Pulls `event` (when linked; a server that cannot be reached is not
     /// an error here), exports everything with a gallery into its own folder
-    /// inside `folder`, then verifies the export.
+    /// inside `folder`, then verifies the export. Refused with
+    /// [`ApiError::Busy`] while another archive of the same event runs.
     pub async fn archive(
         &self,
         event: &str,
@@ -137,6 +188,7 @@ impl Klikt {
         cancel: &AtomicBool,
     ) -> Result<Archived, ApiError> {
         let row = self.library.read(|conn| events::find(conn, event))?;
+        let _archiving = ArchiveLock::take(self.library.dir(), &row)?;
         let pull = if row.remote_id.is_some() {
             match self
                 .pull(event, &PullOptions::default(), on_pull, cancel)
@@ -223,5 +275,71 @@ mod tests {
             "archived in the window: done"
         );
         assert!(!due("not a date", 7, at("2026-11-25T00:00:00Z"), None));
+    }
+
+    fn linked(expires_at: Option<&str>, backup_until: Option<&str>) -> events::EventRow {
+        events::EventRow {
+            id: 1,
+            name: "Wedding".to_owned(),
+            remote_id: Some("ev_1".to_owned()),
+            created_at: "2026-06-01T00:00:00Z".to_owned(),
+            server_state: "active".to_owned(),
+            expires_at: expires_at.map(str::to_owned),
+            last_pulled_at: None,
+            backup_until: backup_until.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_window_counts_down_to_the_deletion_of_the_originals_not_the_close_of_uploads() {
+        // Uploads closed a week ago; the server deletes everything in 30 days.
+        let event = linked(Some("2026-11-18T00:00:00Z"), Some("2026-12-25T00:00:00Z"));
+        let now = at("2026-11-25T00:00:00Z");
+        let deleted = deleted_at(&event).expect("a date");
+        assert_eq!(
+            deleted, "2026-12-25T00:00:00Z",
+            "backup_until, not expires_at"
+        );
+        assert!(
+            !due(deleted, 7, now, None),
+            "30 days before deletion is outside a 7-day window, though uploads have closed"
+        );
+        assert!(
+            due(deleted, 7, at("2026-12-20T00:00:00Z"), None),
+            "5 days before deletion"
+        );
+        assert_eq!(
+            deleted_at(&linked(Some("2026-11-18T00:00:00Z"), None)),
+            Some("2026-11-18T00:00:00Z"),
+            "without a deletion date, the earlier close of uploads (never too late)"
+        );
+        assert_eq!(
+            deleted_at(&linked(None, None)),
+            None,
+            "a local event has no plan"
+        );
+    }
+
+    #[test]
+    fn a_second_archive_of_the_same_event_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let wedding = linked(None, None);
+        let first = ArchiveLock::take(dir.path(), &wedding).expect("the first archive");
+        let second = ArchiveLock::take(dir.path(), &wedding);
+        assert!(
+            matches!(&second, Err(ApiError::Busy(message)) if message.contains("Wedding")),
+            "refused, naming the event"
+        );
+        let mut other = linked(None, None);
+        other.id = 2;
+        assert!(
+            ArchiveLock::take(dir.path(), &other).is_ok(),
+            "another event is not blocked"
+        );
+        drop(first);
+        assert!(
+            ArchiveLock::take(dir.path(), &wedding).is_ok(),
+            "free again once the first ends"
+        );
     }
 }

@@ -23,9 +23,13 @@ pub struct EventSummary {
     /// `active`; `expired` once the plan ended on the server (local copies
     /// stay fully usable); `gone` once the server no longer has the event.
     pub server_state: String,
-    /// When the plan ends on the server (linked events only).
+    /// When uploads close on the server (linked events only); the album
+    /// can still be pulled until `backup_until`.
     pub expires_at: Option<String>,
     pub last_pulled_at: Option<String>,
+    /// When the server deletes the event and its originals (linked events
+    /// only): the date expiry warnings and archiving count down to.
+    pub backup_until: Option<String>,
 }
 
 impl From<EventStats> for EventSummary {
@@ -41,6 +45,7 @@ impl From<EventStats> for EventSummary {
             server_state: stats.event.server_state,
             expires_at: stats.event.expires_at,
             last_pulled_at: stats.event.last_pulled_at,
+            backup_until: stats.event.backup_until,
         }
     }
 }

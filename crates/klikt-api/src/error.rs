@@ -21,6 +21,9 @@ pub enum ApiError {
     /// An export could not write or read a file; the message names it.
     #[error("{0}")]
     Export(String),
+    /// The same work is already running (an archive of the same event).
+    #[error("{0}")]
+    Busy(String),
     /// A bug of Klikt's (a task that panicked, a closed channel).
     #[error("{0}")]
     Internal(String),
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::Keyring(_) => "keyring",
             ApiError::NotSignedIn => "not_signed_in",
             ApiError::Export(_) => "export",
+            ApiError::Busy(_) => "busy",
             ApiError::Internal(_) => "internal",
         }
     }

@@ -11,14 +11,22 @@ use crate::export::{ExportRecord, ForgetPreview, ForgetReport};
 use crate::{ApiError, Klikt};
 
 impl Klikt {
-    /// What forgetting `event` would lose, and whether a verified export exists.
+    /// What forgetting `event` would lose, and whether a verified export
+    /// exists: one of the whole event (`--only all`, originals unchanged,
+    /// no failed item) that passed `verify` and is still where it was
+    /// written. Anything less would let the organizer delete photos the
+    /// confirmation said were safe.
     pub fn forget_preview(&self, event: &str) -> Result<ForgetPreview, ApiError> {
-        let (row, footprint, verified) = self.library.read(|conn| {
+        let (row, footprint, candidates) = self.library.read(|conn| {
             let row = events::find(conn, event)?;
             let footprint = events::footprint(conn, row.id)?;
-            let verified = exports::latest_verified(conn, row.id)?;
-            Ok((row, footprint, verified))
+            let candidates = exports::verified_complete(conn, row.id)?;
+            Ok((row, footprint, candidates))
         })?;
+        // A moved or deleted export protects nothing.
+        let verified = candidates
+            .into_iter()
+            .find(|e| std::path::Path::new(&e.destination).exists());
         Ok(ForgetPreview {
             event_id: row.id,
             event_name: row.name,

@@ -164,6 +164,61 @@ fn a_folder_export_holds_every_original_byte_for_byte_with_manifest_and_sums() {
     assert_eq!(verify.checked, sums.lines().count() as u64);
 }
 
+/// Flips one byte in the middle of `path` (the store keeps originals read-only).
+fn flip_a_byte(path: &Path) {
+    let mut perms = std::fs::metadata(path).expect("original").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(path, perms).expect("writable");
+    let mut bytes = std::fs::read(path).expect("read original");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(path, bytes).expect("damage the original");
+}
+
+#[test]
+fn a_damaged_original_is_a_failed_item_that_names_it_in_a_folder_and_a_zip() {
+    let f = fixture();
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    let victim = &items[1];
+    flip_a_byte(Path::new(&victim.original_path));
+    for to in ["out", "out.zip", "stripped", "stripped.zip"] {
+        let mut request = request(f.root.join(to));
+        // Location-free copies read the original whole and are checked too.
+        request.strip_location = to.starts_with("stripped");
+        {
+            let report = export(&f.klikt, &request);
+            assert_eq!(
+                report.failed.len(),
+                1,
+                "{}: the damaged original is reported, not copied as is: {:?}",
+                request.to.display(),
+                report.failed
+            );
+            let failure = &report.failed[0];
+            assert_eq!(failure.media_id, victim.id);
+            assert_eq!(failure.original_name, victim.original_name);
+            assert!(
+                failure.reason.contains("damaged") && failure.reason.contains(&victim.sha256),
+                "the reason says what is wrong: {}",
+                failure.reason
+            );
+            assert_eq!(
+                report.files as usize,
+                items.len() - 1,
+                "the rest is exported"
+            );
+            assert!(
+                !read_manifest(&request.to)
+                    .items
+                    .iter()
+                    .any(|item| item.media_id == victim.id),
+                "the manifest lists no copy of the damaged original"
+            );
+        }
+    }
+}
+
 #[test]
 fn hostile_uploader_names_stay_inside_the_export_in_every_layout() {
     let f = fixture();
@@ -262,14 +317,22 @@ fn verify_names_an_altered_and_a_missing_file() {
 
 /// The items' paths of a folder or ZIP export.
 fn manifest_of(to: &Path) -> Vec<String> {
-    let manifest: Manifest = if to.is_dir() {
+    read_manifest(to)
+        .items
+        .into_iter()
+        .map(|i| i.path)
+        .collect()
+}
+
+/// The manifest of a folder or ZIP export.
+fn read_manifest(to: &Path) -> Manifest {
+    if to.is_dir() {
         manifest(to)
     } else {
         let mut archive = zip::ZipArchive::new(std::fs::File::open(to).expect("zip")).expect("zip");
         let entry = archive.by_name("manifest.json").expect("manifest entry");
         serde_json::from_reader(entry).expect("manifest parses")
-    };
-    manifest.items.into_iter().map(|i| i.path).collect()
+    }
 }
 
 /// Copies a ZIP, flipping a byte of `altered` and leaving `missing` out.
@@ -467,6 +530,71 @@ fn forget_removes_the_event_entirely_and_leaves_no_trace_in_the_database_or_wal(
     assert!(to.join("manifest.json").is_file());
 }
 
+#[test]
+fn forget_counts_only_a_verified_export_of_everything_that_is_still_there() {
+    let f = fixture();
+    let verified = |klikt: &Klikt| {
+        klikt
+            .forget_preview("Party")
+            .expect("preview")
+            .verified_export
+    };
+    // Exports that pass verify but would not bring the event back.
+    let mut approved = request(f.root.join("approved"));
+    approved.only = ExportSelection::Approved;
+    let mut stripped = request(f.root.join("stripped"));
+    stripped.strip_location = true;
+    for partial in [approved, stripped] {
+        let report = export(&f.klikt, &partial);
+        assert!(report.failed.is_empty());
+        assert!(f.klikt.verify_export(&partial.to).expect("verify").ok());
+        assert!(
+            verified(&f.klikt).is_none(),
+            "{}: a selection or changed copies are not the whole event",
+            partial.to.display()
+        );
+    }
+
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    let original = PathBuf::from(&items[0].original_path);
+    let intact = std::fs::read(&original).expect("original");
+    flip_a_byte(&original);
+    let with_failure = request(f.root.join("with-failure"));
+    assert_eq!(export(&f.klikt, &with_failure).failed.len(), 1);
+    assert!(
+        f.klikt
+            .verify_export(&with_failure.to)
+            .expect("verify")
+            .ok(),
+        "what it holds is intact"
+    );
+    assert!(
+        verified(&f.klikt).is_none(),
+        "an export that failed an item lacks that item"
+    );
+    std::fs::write(&original, intact).expect("repair the original");
+
+    let whole = request(f.root.join("whole"));
+    assert!(export(&f.klikt, &whole).failed.is_empty());
+    assert!(
+        verified(&f.klikt).is_none(),
+        "not verified yet: the export's own word is not enough"
+    );
+    assert!(f.klikt.verify_export(&whole.to).expect("verify").ok());
+    let found = verified(&f.klikt).expect("a whole, verified export counts");
+    assert_eq!(
+        found.destination,
+        std::fs::canonicalize(&whole.to).expect("path"),
+        "the confirmation names it"
+    );
+
+    std::fs::rename(&whole.to, f.root.join("moved")).expect("move the export away");
+    assert!(
+        verified(&f.klikt).is_none(),
+        "an export no longer where it was written protects nothing"
+    );
+}
+
 fn files_under(dir: &Path) -> usize {
     walk_count(dir)
 }
@@ -514,6 +642,105 @@ fn archive_now_exports_everything_with_a_gallery_into_its_own_folder_and_verifie
     assert!(
         preview.verified_export.is_some(),
         "the archive counts as a verified export"
+    );
+}
+
+#[test]
+fn a_second_archive_of_the_same_event_is_refused_while_the_first_runs() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let f = fixture();
+    let folder = f.root.join("archives");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut second = None;
+    let first = runtime
+        .block_on(f.klikt.archive(
+            "Party",
+            &folder,
+            &|_| {},
+            &mut |progress| {
+                if second.is_some() || progress.done == 0 {
+                    return;
+                }
+                // The first archive is exporting: a second one (as the
+                // 6-hourly check would start beside "Archive now") is
+                // refused before it touches anything, so one poll decides.
+                let attempt = std::pin::pin!(f.klikt.archive(
+                    "Party",
+                    &folder,
+                    &|_| {},
+                    &mut |_| {},
+                    &AtomicBool::new(false),
+                ))
+                .poll(&mut Context::from_waker(Waker::noop()));
+                second = Some(match attempt {
+                    Poll::Ready(Err(err)) => (err.code(), err.to_string()),
+                    Poll::Ready(Ok(_)) => ("ok", String::new()),
+                    Poll::Pending => ("pending", String::new()),
+                });
+            },
+            &AtomicBool::new(false),
+        ))
+        .expect("the first archive");
+    assert!(first.verify.ok());
+    let (code, message) = second.expect("tried during the export");
+    assert_eq!(code, "busy", "{message}");
+    assert!(
+        message.contains("Party") && message.contains("already being archived"),
+        "says which event and why: {message}"
+    );
+    let again = runtime.block_on(f.klikt.archive(
+        "Party",
+        &folder,
+        &|_| {},
+        &mut |_| {},
+        &AtomicBool::new(false),
+    ));
+    assert!(again.is_ok(), "free again once the first has finished");
+}
+
+#[test]
+fn automatic_archiving_counts_down_to_the_deletion_of_the_originals() {
+    let f = fixture();
+    let days = chrono::Duration::days;
+    let now = chrono::Utc::now();
+    let iso = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
+    let db = rusqlite::Connection::open(f.root.join("library/library.db")).expect("db");
+    // Two linked events: uploads closed long ago but deletion is a month
+    // away; uploads close in 3 days and deletion follows in 3 days more.
+    for (name, expires, deleted) in [
+        ("Closed", now - days(10), now + days(30)),
+        ("Soon", now + days(3), now + days(6)),
+    ] {
+        db.execute(
+            "INSERT INTO events (name, created_at, remote_id, server_url, server_state, expires_at, backup_until)
+             VALUES (?1, ?2, ?1, 'http://server.invalid', 'active', ?3, ?4)",
+            rusqlite::params![name, iso(now), iso(expires), iso(deleted)],
+        )
+        .expect("linked event");
+    }
+    drop(db);
+    let mut settings = f.klikt.archive_settings().expect("defaults");
+    settings.auto_archive = true;
+    settings.days_before = 7;
+    settings.folder = Some(f.root.join("archives"));
+    f.klikt.set_archive_settings(&settings).expect("on");
+    let due = f.klikt.events_due_for_archive().expect("due");
+    let names: Vec<String> = f
+        .klikt
+        .events()
+        .expect("events")
+        .into_iter()
+        .filter(|e| due.events.contains(&e.id))
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Soon".to_owned()],
+        "due 7 days before deletion, whenever uploads closed"
     );
 }
 

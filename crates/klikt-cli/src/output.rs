@@ -491,13 +491,13 @@ pub fn forget_warning(preview: &ForgetPreview) {
     }
     match &preview.verified_export {
         Some(export) => eprintln!(
-            "A verified export exists: {} ({} files, verified {}).",
+            "A verified export of the whole event exists: {} ({} files, verified {}).",
             export.destination.display(),
             export.files,
             export.verified_at.as_deref().unwrap_or("")
         ),
         None => eprintln!(
-            "There is NO verified export of this event: run `klikt export` then `klikt verify` first to keep a copy."
+            "There is NO verified export of this whole event: run `klikt export EVENT --to DIR` (every item, no --only or --strip-location) then `klikt verify DIR` first to keep a copy."
         ),
     }
 }

@@ -21,11 +21,19 @@ fn library_with_photos(lib: &Path) {
     );
 }
 
-fn exported_files(dir: &Path) -> usize {
+/// Copies an export has made but not yet made durable and named: the
+/// `.klikt-partial-*` files of its folder. A folder export names its copies
+/// only once a whole batch is on disk (hundreds of MB, more than this
+/// event), so until the end these are the only sign of its progress.
+fn copies_in_progress(dir: &Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {
         entries
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".jpg"))
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".klikt-partial-")
+            })
             .count()
     })
 }
@@ -35,7 +43,9 @@ fn an_export_killed_midway_is_finished_by_running_it_again_and_then_verifies() {
     let lib = tempfile::tempdir().unwrap();
     library_with_photos(lib.path());
     let out = lib.path().join("export");
-    for kill_after in [0, 3, 10] {
+    // Each round kills a run while it is copying (after this many copies);
+    // the next round starts over the leftovers of the one before.
+    for copies in [1, 3, 10] {
         let mut child = klikt(lib.path())
             .args(["export", "Party", "--to"])
             .arg(&out)
@@ -43,27 +53,31 @@ fn an_export_killed_midway_is_finished_by_running_it_again_and_then_verifies() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        loop {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            if exported_files(&out) >= kill_after || started.elapsed() > Duration::from_secs(60) {
-                // SIGKILL: no destructor runs, like a crash or a pulled plug.
-                let _ = child.kill();
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(2));
+        let mut seen = 0;
+        while seen < copies && child.try_wait().unwrap().is_none() {
+            seen = copies_in_progress(&out);
+            std::thread::sleep(Duration::from_millis(1));
         }
-        let _ = child.wait();
-        // A killed export never looks complete: no manifest until the end.
-        if !out.join("manifest.json").exists() {
-            let verify = run(klikt(lib.path()).arg("verify").arg(&out));
-            assert!(
-                !verify.status.success(),
-                "verify refuses an unfinished export"
-            );
-        }
+        // SIGKILL: no destructor runs, like a crash or a pulled plug.
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        assert!(
+            !status.success() && seen >= copies,
+            "killed while copying (with {seen} copies in progress), not after it finished: {status}"
+        );
+        assert!(
+            copies_in_progress(&out) >= copies,
+            "the kill left the run's half-done copies behind"
+        );
+        assert!(
+            !out.join("manifest.json").exists(),
+            "a killed export never looks complete: no manifest until the end"
+        );
+        let verify = run(klikt(lib.path()).arg("verify").arg(&out));
+        assert!(
+            !verify.status.success(),
+            "verify refuses an unfinished export"
+        );
     }
     let rerun = run(klikt(lib.path())
         .args(["export", "Party", "--json", "--to"])
@@ -75,13 +89,11 @@ fn an_export_killed_midway_is_finished_by_running_it_again_and_then_verifies() {
     );
     let report = json(&rerun);
     assert!(report["failed"].as_array().is_some_and(Vec::is_empty));
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".klikt-partial"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(
+        copies_in_progress(&out),
+        0,
+        "the rerun swept the killed runs' partial copies"
+    );
     let verify = run(klikt(lib.path()).args(["verify", "--json"]).arg(&out));
     assert!(
         verify.status.success(),
@@ -89,6 +101,7 @@ fn an_export_killed_midway_is_finished_by_running_it_again_and_then_verifies() {
         String::from_utf8_lossy(&verify.stderr)
     );
     assert_eq!(json(&verify)["missing"], serde_json::json!([]));
+    assert_eq!(json(&verify)["altered"], serde_json::json!([]));
 }
 
 #[test]

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_browse.sql"),
     include_str!("../migrations/0005_slideshow.sql"),
     include_str!("../migrations/0006_exports.sql"),
+    include_str!("../migrations/0007_export_coverage.sql"),
 ];
 
 /// The newest schema version this build understands.

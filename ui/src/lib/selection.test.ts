@@ -14,6 +14,7 @@ const event = (id: number): EventSummary => ({
   server_state: 'active',
   expires_at: null,
   last_pulled_at: null,
+  backup_until: null,
 });
 const events = [event(3), event(2), event(1)];
 

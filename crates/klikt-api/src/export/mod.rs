@@ -33,6 +33,11 @@ use crate::{human_bytes, now_iso, ApiError, Klikt};
 /// gallery, the filesystem's own overhead).
 const SPACE_MARGIN: u64 = 64 * 1024 * 1024;
 
+/// How many originals a folder export hashes ahead of the copying: enough
+/// to keep the hashing thread busy while the kernel copies, few enough that
+/// each is still in the page cache when its copy reads it.
+const HASH_AHEAD: usize = 4;
+
 /// One item's place in the export.
 struct Planned {
     row: MediaRow,
@@ -118,6 +123,29 @@ fn available_space(to: &Path) -> Option<u64> {
     fs4::available_space(".").ok()
 }
 
+/// What a folder export still has to write, with the margin: each item's
+/// size (`(size, already written)`), less the items a resumed export finds
+/// already there. Those are kept, not written again, so counting them
+/// would refuse to finish an export on a disk it has itself filled.
+fn space_needed(items: impl IntoIterator<Item = (u64, bool)>) -> u64 {
+    items
+        .into_iter()
+        .filter(|&(_, written)| !written)
+        .map(|(size, _)| size)
+        .sum::<u64>()
+        + SPACE_MARGIN
+}
+
+/// Whether an earlier run of a folder export already wrote `relative`
+/// under `root`, judged by its size alone (hashing every file twice to
+/// estimate space would double a resume's reading; the copy step still
+/// checks the hash and rewrites a wrong file). A location-free copy's size
+/// is not known before it is made: any file there counts.
+fn already_written(root: &Path, relative: &str, size: u64, stripped: bool) -> bool {
+    std::fs::metadata(root.join(relative))
+        .is_ok_and(|m| m.is_file() && (m.len() == size || (stripped && m.len() > 0)))
+}
+
 impl Klikt {
     /// Exports an event's originals and messages as `request` says, calling
     /// `progress` after each file; setting `cancel` stops between files (a
@@ -170,7 +198,15 @@ impl Klikt {
         let plan = self.plan_export(request, template, rows, &in_collections)?;
         let bytes_total: u64 = plan.iter().map(|p| p.row.record.size.max(0) as u64).sum();
         if let Some(free) = available_space(&request.to) {
-            let needed = bytes_total + SPACE_MARGIN;
+            let needed = if zip {
+                // A ZIP is always written whole (an interrupted one is redone).
+                bytes_total + SPACE_MARGIN
+            } else {
+                space_needed(plan.iter().map(|p| {
+                    let size = p.row.record.size.max(0) as u64;
+                    (size, already_written(&request.to, &p.path, size, p.strip))
+                }))
+            };
             if free < needed {
                 return Err(ApiError::InvalidInput(format!(
                     "not enough free space at {}: the export needs about {}, {} is free",
@@ -212,6 +248,9 @@ impl Klikt {
                 bytes: bytes as i64,
                 finished_at: now_iso(),
                 verified_at: None,
+                complete: request.only == ExportSelection::All
+                    && !request.strip_location
+                    && failed.is_empty(),
             };
             self.library.write(|tx| exports::record(tx, &row))?;
         }
@@ -320,51 +359,79 @@ impl Klikt {
         let mut failed = Vec::new();
         let (mut files, mut bytes, mut skipped) = (0u64, 0u64, 0u64);
         progress(&report);
-        for planned in plan {
-            if cancel.load(Ordering::Relaxed) {
-                return Ok((files, bytes, skipped, failed, true));
-            }
-            let record = &planned.row.record;
-            let size = record.size.max(0) as u64;
-            match self.export_one(sink, planned) {
-                Ok((put, sha, written_size, location_removed)) => {
-                    files += 1;
-                    bytes += written_size;
-                    if put == Put::AlreadyThere {
-                        skipped += 1;
+        // A folder copy is the kernel's (no bytes pass through here), so
+        // each original is hashed against its row on a thread of its own,
+        // a few items ahead: a damaged original becomes a failed item, not
+        // a silent bad copy, and the copy then reads it from the page
+        // cache. (A ZIP hashes what it streams; location-free copies hash
+        // the original they read whole.)
+        let hash_ahead = matches!(sink, Sink::Folder(_));
+        let cancelled = std::thread::scope(|scope| -> Result<bool, ApiError> {
+            let (send, checked) = std::sync::mpsc::sync_channel(HASH_AHEAD);
+            if hash_ahead {
+                scope.spawn(move || {
+                    for planned in plan {
+                        let sha = (!planned.strip).then(|| sink::sha256_file(&planned.source));
+                        // A closed channel: the export stopped early.
+                        if send.send(sha).is_err() {
+                            break;
+                        }
                     }
-                    items.push(ManifestItem {
-                        path: planned.path.clone(),
-                        media_id: planned.row.id,
-                        kind: record.kind.as_str().to_owned(),
-                        mime: record.mime.clone(),
-                        original_name: record.original_name.clone(),
-                        uploader: record.uploader.clone(),
-                        caption: record.caption.clone(),
-                        captured_at: record.captured_at.clone(),
-                        uploaded_at: record.uploaded_at.clone(),
-                        imported_at: record.imported_at.clone(),
-                        status: record.status.as_str().to_owned(),
-                        flag: planned.row.flag.as_str().to_owned(),
-                        rating: planned.row.rating,
-                        favorite: planned.row.favorite,
-                        collections: planned.collections.clone(),
-                        sha256: sha,
-                        size: written_size,
-                        original_sha256: record.sha256.clone(),
-                        location_removed,
-                    });
-                }
-                Err(err) => failed.push(ExportFailure {
-                    media_id: planned.row.id,
-                    original_name: record.original_name.clone(),
-                    reason: err.to_string(),
-                }),
+                });
+            } else {
+                drop(send);
             }
-            report.done += 1;
-            report.bytes_done += size;
-            report.current = Some(planned.path.clone());
-            progress(&report);
+            for planned in plan {
+                if cancel.load(Ordering::Relaxed) {
+                    return Ok(true);
+                }
+                let record = &planned.row.record;
+                let size = record.size.max(0) as u64;
+                let source_sha = checked.recv().ok().flatten();
+                match self.export_one(sink, planned, source_sha) {
+                    Ok((put, sha, written_size, location_removed)) => {
+                        files += 1;
+                        bytes += written_size;
+                        if put == Put::AlreadyThere {
+                            skipped += 1;
+                        }
+                        items.push(ManifestItem {
+                            path: planned.path.clone(),
+                            media_id: planned.row.id,
+                            kind: record.kind.as_str().to_owned(),
+                            mime: record.mime.clone(),
+                            original_name: record.original_name.clone(),
+                            uploader: record.uploader.clone(),
+                            caption: record.caption.clone(),
+                            captured_at: record.captured_at.clone(),
+                            uploaded_at: record.uploaded_at.clone(),
+                            imported_at: record.imported_at.clone(),
+                            status: record.status.as_str().to_owned(),
+                            flag: planned.row.flag.as_str().to_owned(),
+                            rating: planned.row.rating,
+                            favorite: planned.row.favorite,
+                            collections: planned.collections.clone(),
+                            sha256: sha,
+                            size: written_size,
+                            original_sha256: record.sha256.clone(),
+                            location_removed,
+                        });
+                    }
+                    Err(err) => failed.push(ExportFailure {
+                        media_id: planned.row.id,
+                        original_name: record.original_name.clone(),
+                        reason: err.to_string(),
+                    }),
+                }
+                report.done += 1;
+                report.bytes_done += size;
+                report.current = Some(planned.path.clone());
+                progress(&report);
+            }
+            Ok(false)
+        })?;
+        if cancelled {
+            return Ok((files, bytes, skipped, failed, true));
         }
 
         let mut extra = Vec::new();
@@ -469,11 +536,14 @@ impl Klikt {
     }
 
     /// Writes one item: `(what happened, sha256 and size in the export,
-    /// whether its location was removed)`.
+    /// whether its location was removed)`. `source_sha`: the original's
+    /// SHA-256 as just read from the library, when the sink does not hash
+    /// what it copies.
     fn export_one(
         &self,
         sink: &mut Sink,
         planned: &Planned,
+        source_sha: Option<std::io::Result<String>>,
     ) -> Result<(Put, String, u64, bool), ApiError> {
         let record = &planned.row.record;
         if planned.strip {
@@ -483,6 +553,14 @@ impl Klikt {
                     planned.source.display()
                 ))
             })?;
+            let sha = sink::sha256_bytes(&original);
+            if sha != record.sha256 {
+                return Err(sink::damaged_original(
+                    &planned.source,
+                    &sha,
+                    &record.sha256,
+                ));
+            }
             let (clean, had_location) = klikt_media::strip_location(&original)
                 .map_err(|e| ApiError::Export(format!("cannot remove the location: {e}")))?;
             let sha = sink::sha256_bytes(&clean);
@@ -495,8 +573,71 @@ impl Klikt {
                 planned.source.display()
             )));
         }
+        match source_sha {
+            Some(Ok(sha)) if sha != record.sha256 => {
+                return Err(sink::damaged_original(
+                    &planned.source,
+                    &sha,
+                    &record.sha256,
+                ));
+            }
+            Some(Err(err)) => {
+                return Err(ApiError::Export(format!(
+                    "cannot read the original {}: {err}",
+                    planned.source.display()
+                )));
+            }
+            Some(Ok(_)) | None => {}
+        }
         let size = record.size.max(0) as u64;
         let put = sink.put_file(&planned.path, &planned.source, &record.sha256, size)?;
         Ok((put, record.sha256.clone(), size, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn space_needed_counts_only_what_is_left_to_write() {
+        let mb = 1024 * 1024;
+        assert_eq!(
+            space_needed([(10 * mb, false), (20 * mb, false)]),
+            30 * mb + SPACE_MARGIN,
+            "a fresh export needs everything"
+        );
+        assert_eq!(
+            space_needed([(10 * mb, true), (20 * mb, false), (5 * mb, true)]),
+            20 * mb + SPACE_MARGIN,
+            "a resumed export needs only the files not yet there"
+        );
+        assert_eq!(space_needed([(10 * mb, true)]), SPACE_MARGIN);
+    }
+
+    #[test]
+    fn a_resumed_folder_export_counts_the_files_it_already_wrote() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("by-day")).expect("folder");
+        std::fs::write(root.join("done.jpg"), vec![0u8; 1000]).expect("written");
+        std::fs::write(root.join("by-day/torn.jpg"), vec![0u8; 10]).expect("torn");
+        std::fs::write(root.join("stripped.jpg"), vec![0u8; 900]).expect("stripped copy");
+        // As an interrupted run leaves it: one copy whole, one cut short, one missing.
+        let plan = [
+            ("done.jpg", 1000, false),
+            ("by-day/torn.jpg", 1000, false),
+            ("missing.jpg", 1000, false),
+            ("stripped.jpg", 1000, true),
+        ];
+        let needed = space_needed(
+            plan.iter()
+                .map(|&(path, size, strip)| (size, already_written(root, path, size, strip))),
+        );
+        assert_eq!(
+            needed,
+            2000 + SPACE_MARGIN,
+            "the torn and the missing file are written again; the others are kept"
+        );
     }
 }

@@ -46,6 +46,8 @@ pub struct FolderSink {
     root: PathBuf,
     /// Folders with new files, synced after the renames so they last.
     touched: std::collections::BTreeSet<PathBuf>,
+    /// Folders known to exist (one `mkdir` per folder, not per file).
+    created: std::collections::HashSet<PathBuf>,
     /// Copies written under their temporary name, waiting for the seal.
     pending: Vec<Pending>,
     pending_bytes: u64,
@@ -89,6 +91,15 @@ pub(super) fn copy_hashing(
     Ok((hex(&hasher.finalize()), total))
 }
 
+/// The failure of an item whose original in the library no longer hashes
+/// to what it had when it came in (bit rot, a bad disk, a hand edit).
+pub(super) fn damaged_original(source: &Path, sha: &str, expected: &str) -> ApiError {
+    ApiError::Export(format!(
+        "the library's copy of {} is damaged (SHA-256 {sha}, expected {expected})",
+        source.display()
+    ))
+}
+
 pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -130,6 +141,7 @@ impl Sink {
             return Ok(Sink::Folder(FolderSink {
                 root: to.to_path_buf(),
                 touched: std::collections::BTreeSet::new(),
+                created: std::collections::HashSet::new(),
                 pending: Vec::new(),
                 pending_bytes: 0,
                 sealed: false,
@@ -162,10 +174,22 @@ impl Sink {
         size: u64,
     ) -> Result<Put, ApiError> {
         match self {
-            // The kernel copies (copy_file_range, reflinks where the disk
-            // has them); the library's original was hashed when it came in.
+            // The kernel copies (io::copy between two files is
+            // copy_file_range on Linux, a reflink where the disk has them);
+            // the caller has checked the original's hash (see
+            // `Klikt::write_export`), so the copy itself stays zero-copy.
+            // The copy is a new file of the export, not the store's
+            // read-only original: its permissions are the user's default.
             Sink::Folder(folder) => folder.put(relative, expected, size, |temp| {
-                std::fs::copy(source, temp).map(|_| ())
+                let mut from = File::open(source)?;
+                let mut to = File::create(temp)?;
+                let copied = std::io::copy(&mut from, &mut to)?;
+                if copied != size {
+                    return Err(std::io::Error::other(format!(
+                        "the original is {copied} bytes, the library says {size}"
+                    )));
+                }
+                Ok(to)
             }),
             Sink::Zip(zip) => {
                 let mut file =
@@ -176,10 +200,7 @@ impl Sink {
                     Ok((sha, _)) if sha == expected => Ok(Put::Written),
                     Ok((sha, _)) => {
                         let _ = zip.writer.abort_file();
-                        Err(ApiError::Export(format!(
-                            "the library's copy of {} is damaged (SHA-256 {sha}, expected {expected})",
-                            source.display()
-                        )))
+                        Err(damaged_original(source, &sha, expected))
                     }
                     Err(err) => {
                         let _ = zip.writer.abort_file();
@@ -201,7 +222,9 @@ impl Sink {
     ) -> Result<Put, ApiError> {
         match self {
             Sink::Folder(folder) => folder.put(relative, sha, bytes.len() as u64, |temp| {
-                std::fs::write(temp, bytes)
+                let mut file = File::create(temp)?;
+                file.write_all(bytes)?;
+                Ok(file)
             }),
             Sink::Zip(zip) => {
                 let method = if compress {
@@ -284,24 +307,32 @@ impl Sink {
 
 impl FolderSink {
     /// Puts one file at `relative` unless it is already there with `sha`:
-    /// written under a temporary name by `write`, its writeback started,
-    /// named at the seal (or at once, durably, after it).
+    /// written under a temporary name by `write` (which returns the file it
+    /// wrote, still open), its writeback started, named at the seal (or at
+    /// once, durably, after it).
     fn put(
         &mut self,
         relative: &str,
         sha: &str,
         size: u64,
-        write: impl FnOnce(&Path) -> std::io::Result<()>,
+        write: impl FnOnce(&Path) -> std::io::Result<File>,
     ) -> Result<Put, ApiError> {
         let dest = inside(&self.root, relative)?;
         if already_there(&dest, sha, size) {
             return Ok(Put::AlreadyThere);
         }
         let temp = temp_beside(&dest)?;
+        if let Some(parent) = temp.parent() {
+            if !self.created.contains(parent) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| io_error(parent, "cannot create", e))?;
+                self.created.insert(parent.to_path_buf());
+            }
+        }
         if self.sealed {
             write_atomically(&temp, &dest, write)?;
         } else {
-            let written = write(&temp).and_then(|()| start_writeback(&temp));
+            let written = write(&temp).and_then(|file| start_writeback(&file));
             if let Err(err) = written {
                 let _ = std::fs::remove_file(&temp);
                 return Err(io_error(&dest, "cannot write", err));
@@ -363,12 +394,11 @@ fn already_there(dest: &Path, expected: &str, size: u64) -> bool {
 }
 
 /// The temporary name `dest` is written under, `.klikt-partial-TAG` in its
-/// folder (created if needed).
+/// folder.
 fn temp_beside(dest: &Path) -> Result<PathBuf, ApiError> {
     let parent = dest
         .parent()
         .ok_or_else(|| ApiError::Internal(format!("no folder for {}", dest.display())))?;
-    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "cannot create", e))?;
     let name = dest
         .file_name()
         .ok_or_else(|| ApiError::Internal(format!("no file name in {}", dest.display())))?;
@@ -382,10 +412,10 @@ fn temp_beside(dest: &Path) -> Result<PathBuf, ApiError> {
 fn write_atomically(
     temp: &Path,
     dest: &Path,
-    write: impl FnOnce(&Path) -> std::io::Result<()>,
+    write: impl FnOnce(&Path) -> std::io::Result<File>,
 ) -> Result<(), ApiError> {
     let result = write(temp)
-        .and_then(|()| File::open(temp)?.sync_all())
+        .and_then(|file| file.sync_all())
         .and_then(|()| std::fs::rename(temp, dest));
     if let Err(err) = result {
         let _ = std::fs::remove_file(temp);
@@ -394,12 +424,11 @@ fn write_atomically(
     Ok(())
 }
 
-/// Asks the kernel to start writing `path` to disk now, without waiting, so
+/// Asks the kernel to start writing `file` to disk now, without waiting, so
 /// the disk works while the next file is copied.
 #[cfg(target_os = "linux")]
-fn start_writeback(path: &Path) -> std::io::Result<()> {
+fn start_writeback(file: &File) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
-    let file = File::open(path)?;
     // SAFETY: the descriptor is open for the whole call; offset 0 with
     // length 0 means the whole file, and WRITE only starts writeback.
     let rc = unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
@@ -411,7 +440,7 @@ fn start_writeback(path: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn start_writeback(_path: &Path) -> std::io::Result<()> {
+fn start_writeback(_file: &File) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -125,7 +125,9 @@ pub struct ForgetPreview {
     pub bytes: i64,
     /// Decisions not yet sent to the server (lost with the event).
     pub unsent_decisions: i64,
-    /// The newest export that `verify` (or the export itself) checked.
+    /// The most recently verified export of the whole event (`--only all`,
+    /// originals unchanged, no failed item) that is still where it was
+    /// written; null when there is none.
     pub verified_export: Option<ExportRecord>,
 }
 

@@ -13,9 +13,13 @@ pub struct EventRow {
     /// For a linked event: `active`, `expired` (the plan ended; local copies
     /// stay) or `gone` (the server no longer has it).
     pub server_state: String,
-    /// For a linked event: when the plan ends on the server.
+    /// For a linked event: when uploads close on the server (the album
+    /// turns read-only; everything can still be pulled).
     pub expires_at: Option<String>,
     pub last_pulled_at: Option<String>,
+    /// For a linked event: when the server deletes the event and its
+    /// originals (the date that matters for archiving).
+    pub backup_until: Option<String>,
 }
 
 /// An event with the counts the event list shows.
@@ -28,7 +32,7 @@ pub struct EventStats {
 }
 
 const COLUMNS: &str =
-    "e.id, e.name, e.remote_id, e.created_at, e.server_state, e.expires_at, e.last_pulled_at";
+    "e.id, e.name, e.remote_id, e.created_at, e.server_state, e.expires_at, e.last_pulled_at, e.backup_until";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
     Ok(EventRow {
@@ -39,6 +43,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
         server_state: row.get(4)?,
         expires_at: row.get(5)?,
         last_pulled_at: row.get(6)?,
+        backup_until: row.get(7)?,
     })
 }
 
@@ -54,9 +59,9 @@ pub fn list_with_stats(conn: &Connection) -> Result<Vec<EventStats>> {
     let rows = stmt.query_map([], |row| {
         Ok(EventStats {
             event: from_row(row)?,
-            media_count: row.get(7)?,
-            pending_count: row.get(8)?,
-            total_bytes: row.get(9)?,
+            media_count: row.get(8)?,
+            pending_count: row.get(9)?,
+            total_bytes: row.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -132,6 +137,7 @@ pub fn find_or_create_local(conn: &Connection, name: &str, now: &str) -> Result<
             server_state: "active".to_owned(),
             expires_at: None,
             last_pulled_at: None,
+            backup_until: None,
         },
         true,
     ))

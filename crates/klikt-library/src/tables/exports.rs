@@ -1,5 +1,5 @@
-//! The `exports` table: finished exports of an event, and when each last
-//! passed verification.
+//! The `exports` table: finished exports of an event, whether each is a
+//! whole copy of it, and when each last passed verification.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -13,6 +13,9 @@ pub struct ExportRow {
     pub bytes: i64,
     pub finished_at: String,
     pub verified_at: Option<String>,
+    /// Every item of the event, originals unchanged, none failed: a copy
+    /// the event could be restored from.
+    pub complete: bool,
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<ExportRow> {
@@ -23,20 +26,21 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ExportRow> {
         bytes: row.get(3)?,
         finished_at: row.get(4)?,
         verified_at: row.get(5)?,
+        complete: row.get(6)?,
     })
 }
 
-const COLUMNS: &str = "event_id, destination, files, bytes, finished_at, verified_at";
+const COLUMNS: &str = "event_id, destination, files, bytes, finished_at, verified_at, complete";
 
 /// Records a finished export (again: a re-run replaces the row and clears
 /// the verification, since the files may have changed).
 pub fn record(conn: &Connection, row: &ExportRow) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO exports (event_id, destination, files, bytes, finished_at, verified_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO exports (event_id, destination, files, bytes, finished_at, verified_at, complete)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (event_id, destination) DO UPDATE SET files = excluded.files,
              bytes = excluded.bytes, finished_at = excluded.finished_at,
-             verified_at = excluded.verified_at",
+             verified_at = excluded.verified_at, complete = excluded.complete",
     )?
     .execute(params![
         row.event_id,
@@ -44,7 +48,8 @@ pub fn record(conn: &Connection, row: &ExportRow) -> Result<()> {
         row.files,
         row.bytes,
         row.finished_at,
-        row.verified_at
+        row.verified_at,
+        row.complete
     ])?;
     Ok(())
 }
@@ -56,15 +61,17 @@ pub fn mark_verified(conn: &Connection, destination: &str, now: &str) -> Result<
         .execute(params![destination, now])?)
 }
 
-/// The event's most recently verified export, if any.
-pub fn latest_verified(conn: &Connection, event_id: i64) -> Result<Option<ExportRow>> {
+/// The event's complete exports that passed verification, the most
+/// recently verified first (the caller checks which are still there).
+pub fn verified_complete(conn: &Connection, event_id: i64) -> Result<Vec<ExportRow>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM exports WHERE event_id = ?1 AND verified_at IS NOT NULL
-             ORDER BY verified_at DESC LIMIT 1"
+            "SELECT {COLUMNS} FROM exports
+             WHERE event_id = ?1 AND verified_at IS NOT NULL AND complete
+             ORDER BY verified_at DESC"
         ))?
-        .query_row([event_id], from_row)
-        .optional()?)
+        .query_map([event_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The event's most recent export, verified or not.

@@ -14,6 +14,12 @@ remote_id: string | null, created_at: string, media_count: number, pending_count
  */
 server_state: string, 
 /**
- * When the plan ends on the server (linked events only).
+ * When uploads close on the server (linked events only); the album
+ * can still be pulled until `backup_until`.
  */
-expires_at: string | null, last_pulled_at: string | null, };
+expires_at: string | null, last_pulled_at: string | null, 
+/**
+ * When the server deletes the event and its originals (linked events
+ * only): the date expiry warnings and archiving count down to.
+ */
+backup_until: string | null, };

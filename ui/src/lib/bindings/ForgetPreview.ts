@@ -14,6 +14,8 @@ bytes: number,
  */
 unsent_decisions: number, 
 /**
- * The newest export that `verify` (or the export itself) checked.
+ * The most recently verified export of the whole event (`--only all`,
+ * originals unchanged, no failed item) that is still where it was
+ * written; null when there is none.
  */
 verified_export: ExportRecord | null, };

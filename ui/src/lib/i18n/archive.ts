@@ -88,15 +88,15 @@ export const en = {
   // Archive
   'archive.now': 'Archive now',
   'archive.now_hint': 'Pull the latest, export everything with a gallery into a folder, and verify it',
-  'archive.now_urgent': 'The plan ends {when}: archive this event while the server still has it',
+  'archive.now_urgent': 'The server deletes this event {when}: archive it while the server still has it',
   'archive.pick_folder': 'Choose where to put the archive (a folder for the event is made inside)',
   'archive.pick_failed': 'Could not open the folder picker',
   'archive.settings.open': 'Automatic archiving…',
   'archive.settings.title': 'Archive before expiry',
   'archive.settings.lead':
-    'When the app runs shortly before a linked event’s plan ends and the event has no export yet, Klikt can archive it by itself: it pulls the latest, exports everything with a gallery into a folder for the event, and verifies it.',
+    'When the app runs shortly before the server deletes a linked event and the event has no export yet, Klikt can archive it by itself: it pulls the latest, exports everything with a gallery into a folder for the event, and verifies it.',
   'archive.settings.auto': 'Archive automatically',
-  'archive.settings.days': 'Days before the plan ends',
+  'archive.settings.days': 'Days before the server deletes the event',
   'archive.settings.folder': 'Archive folder',
   'archive.settings.folder_none': 'No folder chosen',
   'archive.settings.choose': 'Choose…',
@@ -108,8 +108,8 @@ export const en = {
   'archive.settings.error.days': 'A whole number of days, from {min} to {max}.',
   'archive.settings.error.folder': 'Choose where automatic archives go.',
 
-  // Plan-end notifications
-  'archive.expiry.title': 'The plan for “{name}” ends {when}',
+  // Deletion notifications
+  'archive.expiry.title': 'The server deletes “{name}” {when}',
   'archive.expiry.body':
     'Archive now to keep a verified copy of every photo and message: open the event in Klikt and choose “Archive now”.',
 
@@ -224,15 +224,15 @@ export const fr: Translation<typeof en> = {
   'archive.now': 'Archiver maintenant',
   'archive.now_hint':
     'Rapatrier les dernières nouveautés, tout exporter avec une galerie dans un dossier, puis vérifier la copie',
-  'archive.now_urgent': 'La formule se termine {when} : archivez cet événement tant que le serveur l’a encore',
+  'archive.now_urgent': 'Le serveur supprime cet événement {when} : archivez-le tant que le serveur l’a encore',
   'archive.pick_folder': 'Choisissez où ranger l’archive (un dossier pour l’événement y sera créé)',
   'archive.pick_failed': 'Impossible d’ouvrir le sélecteur de dossier',
   'archive.settings.open': 'Archivage automatique…',
   'archive.settings.title': 'Archiver avant la fin de la formule',
   'archive.settings.lead':
-    'Quand l’application tourne peu avant la fin de la formule d’un événement lié qui n’a encore aucun export, Klikt peut l’archiver de lui-même : il rapatrie les dernières nouveautés, exporte tout avec une galerie dans un dossier pour l’événement, puis vérifie la copie.',
+    'Quand l’application tourne peu avant que le serveur supprime un événement lié qui n’a encore aucun export, Klikt peut l’archiver de lui-même : il rapatrie les dernières nouveautés, exporte tout avec une galerie dans un dossier pour l’événement, puis vérifie la copie.',
   'archive.settings.auto': 'Archiver automatiquement',
-  'archive.settings.days': 'Jours avant la fin de la formule',
+  'archive.settings.days': 'Jours avant la suppression par le serveur',
   'archive.settings.folder': 'Dossier des archives',
   'archive.settings.folder_none': 'Aucun dossier choisi',
   'archive.settings.choose': 'Choisir…',
@@ -244,7 +244,7 @@ export const fr: Translation<typeof en> = {
   'archive.settings.error.days': 'Un nombre entier de jours, de {min} à {max}.',
   'archive.settings.error.folder': 'Choisissez où ranger les archives automatiques.',
 
-  'archive.expiry.title': 'La formule de « {name} » se termine {when}',
+  'archive.expiry.title': 'Le serveur supprime « {name} » {when}',
   'archive.expiry.body':
     'Archivez-le maintenant pour garder une copie vérifiée de chaque photo et message : ouvrez l’événement dans Klikt et choisissez « Archiver maintenant ».',
 

@@ -14,10 +14,16 @@ export type EventRow =
       event: EventSummary;
       /** The server's view of it, when signed in and listed there. */
       remote: RemoteEventSummary | null;
-      /** When the plan ends: the server's date when known, else the library's. */
+      /** When uploads close (the album turns read-only; it can still be pulled). */
       expiresAt: string | null;
+      /**
+       * When the server deletes the event and its originals: what expiry
+       * warnings and archiving count down to. Both dates are the server's
+       * when it is listed there, else the library's.
+       */
+      deletesAt: string | null;
     }
-  | { kind: 'remote'; remote: RemoteEventSummary; expiresAt: string | null };
+  | { kind: 'remote'; remote: RemoteEventSummary; expiresAt: string | null; deletesAt: string | null };
 
 /** Local events first, in the library's order (newest first), then events still on the server only. */
 export function mergeEvents(
@@ -31,10 +37,16 @@ export function mergeEvents(
       (event.remote_id !== null ? remote.find((r) => r.remote_id === event.remote_id) : undefined) ??
       null;
     if (match) linked.add(match);
-    return { kind: 'local', event, remote: match, expiresAt: match?.expires_at ?? event.expires_at };
+    return {
+      kind: 'local',
+      event,
+      remote: match,
+      expiresAt: match?.expires_at ?? event.expires_at,
+      deletesAt: match?.backup_until ?? event.backup_until,
+    };
   });
   for (const r of remote) {
-    if (!linked.has(r)) rows.push({ kind: 'remote', remote: r, expiresAt: r.expires_at });
+    if (!linked.has(r)) rows.push({ kind: 'remote', remote: r, expiresAt: r.expires_at, deletesAt: r.backup_until });
   }
   return rows;
 }

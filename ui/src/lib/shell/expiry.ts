@@ -1,6 +1,9 @@
 /**
- * How close an event's plan is to its end: the warning level the event list
- * shows (14, 7 and 1 days before, then expired) and the words for it.
+ * How close a linked event is to being deleted from the server (its
+ * `backup_until`, not `expires_at`, when uploads merely close and
+ * everything can still be pulled): the warning level the event list, the
+ * "Archive now" button and the notifications use (14, 7 and 1 days
+ * before, then expired) and the words for it.
  */
 
 import { formatRelative } from '../format';
@@ -17,17 +20,18 @@ export interface ExpiryWarning {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The warning for a plan ending at `expiresAt` (ISO 8601) as seen at `now`.
+ * The warning for an event the server deletes at `deletesAt` (ISO 8601),
+ * as seen at `now`.
  * A level holds while at most that many days are left: 14 days and 1 hour
  * left is `none`, exactly 14 days is `14`, 20 hours is `1`.
  */
 export function expiryWarning(
-  expiresAt: string | null | undefined,
+  deletesAt: string | null | undefined,
   now: Date,
   lang: Locale = locale(),
 ): ExpiryWarning {
-  if (!expiresAt) return { level: 'none', relative: '' };
-  const end = new Date(expiresAt);
+  if (!deletesAt) return { level: 'none', relative: '' };
+  const end = new Date(deletesAt);
   if (Number.isNaN(end.getTime())) return { level: 'none', relative: '' };
   const left = end.getTime() - now.getTime();
   const relative = formatRelative(end, now, lang);

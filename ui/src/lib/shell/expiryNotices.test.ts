@@ -18,12 +18,17 @@ function memory(initial: Record<string, string> = {}) {
   };
 }
 
-const linked = (id: number, name: string, expiresAt: string | null = planEnd): EventRow => ({
-  kind: 'local',
-  event: localEvent(id, name, { remote_id: `r${id}`, expires_at: expiresAt }),
-  remote: null,
-  expiresAt,
-});
+/** A linked event the server deletes at `deletesAt`; its uploads closed 30 days before. */
+const linked = (id: number, name: string, deletesAt: string | null = planEnd): EventRow => {
+  const expiresAt = deletesAt === null ? null : new Date(new Date(deletesAt).getTime() - 30 * DAY).toISOString();
+  return {
+    kind: 'local',
+    event: localEvent(id, name, { remote_id: `r${id}`, expires_at: expiresAt, backup_until: deletesAt }),
+    remote: null,
+    expiresAt,
+    deletesAt,
+  };
+};
 
 describe('ExpiryNotifier', () => {
   it('notifies at 14, 7 and 1 days left, once per level', () => {
@@ -42,16 +47,37 @@ describe('ExpiryNotifier', () => {
     expect(levels(25)).toEqual([]);
   });
 
+  it('counts down to the deletion of the originals, not to the close of uploads', () => {
+    const notifier = new ExpiryNotifier(memory());
+    // Uploads close in 3 days; the server deletes everything 60 days later.
+    const closing: EventRow = {
+      kind: 'local',
+      event: localEvent(7, 'Reunion', { remote_id: 'r7' }),
+      remote: null,
+      expiresAt: later(3).toISOString(),
+      deletesAt: later(63).toISOString(),
+    };
+    expect(notifier.due([closing], start, 'en')).toEqual([]);
+    expect(notifier.due([closing], later(10), 'en'), 'uploads closed, nothing lost yet').toEqual([]);
+    expect(notifier.due([closing], later(56), 'en').map((n) => n.level)).toEqual(['7']);
+  });
+
+  it('still warns once uploads have closed on the server (the originals are not deleted yet)', () => {
+    const closed = linked(8, 'Closed');
+    if (closed.kind === 'local') closed.event.server_state = 'expired';
+    expect(new ExpiryNotifier(memory()).due([closed], later(13), 'en').map((n) => n.level)).toEqual(['7']);
+  });
+
   it('names the event, the time left and Archive now', () => {
     const [notice] = new ExpiryNotifier(memory()).due([linked(1, '<b>Mia & Sam</b>')], later(13), 'en');
     expect(notice).toEqual({
       eventId: 1,
       level: '7',
-      title: 'The plan for “<b>Mia & Sam</b>” ends in 7 days',
+      title: 'The server deletes “<b>Mia & Sam</b>” in 7 days',
       body: 'Archive now to keep a verified copy of every photo and message: open the event in Klikt and choose “Archive now”.',
     });
     const [fr] = new ExpiryNotifier(memory()).due([linked(1, 'Mariage')], later(19), 'fr');
-    expect(fr?.title).toBe('La formule de «\u00a0Mariage\u00a0» se termine demain');
+    expect(fr?.title).toBe('Le serveur supprime «\u00a0Mariage\u00a0» demain');
     expect(fr?.body).toContain('Archiver maintenant');
   });
 
@@ -70,7 +96,7 @@ describe('ExpiryNotifier', () => {
 
   it('stays quiet for local-only, ended, gone and undated events', () => {
     const notifier = new ExpiryNotifier(memory());
-    const local: EventRow = { kind: 'local', event: localEvent(3, 'Card'), remote: null, expiresAt: planEnd };
+    const local: EventRow = { kind: 'local', event: localEvent(3, 'Card'), remote: null, expiresAt: planEnd, deletesAt: planEnd };
     const gone = linked(4, 'Gone');
     if (gone.kind === 'local') gone.event.server_state = 'gone';
     const rows = [local, gone, linked(5, 'Undated', null), linked(6, 'Ended', later(-1).toISOString())];

@@ -1,6 +1,8 @@
 /**
- * Desktop notifications as a linked event's plan nears its end: one when
- * it reaches 14, 7 and 1 days left, each once per event and level. Which
+ * Desktop notifications as a linked event nears its deletion from the
+ * server (`backup_until`: after it the originals are gone; the earlier
+ * close of uploads loses nothing): one when it reaches 14, 7 and 1 days
+ * left, each once per event and level. Which
  * were shown is remembered in the webview's local storage, so a restart
  * does not repeat them (and in memory, for a run without storage).
  */
@@ -41,9 +43,11 @@ export class ExpiryNotifier {
     for (const row of rows) {
       if (row.kind !== 'local') continue;
       const event = row.event;
-      // A local-only event has no plan; a gone one has nothing left to archive from.
-      if (event.remote_id === null || event.server_state !== 'active') continue;
-      const warning = expiryWarning(row.expiresAt, now, lang);
+      // A local-only event has no plan; a gone one has nothing left to
+      // archive from. One whose uploads closed (`expired`) still has
+      // everything to pull until it is deleted: that is when it matters most.
+      if (event.remote_id === null || event.server_state === 'gone') continue;
+      const warning = expiryWarning(row.deletesAt, now, lang);
       if (!NOTICE_LEVELS.includes(warning.level)) continue;
       const key = String(event.id);
       const seen = this.shown[key] ?? [];

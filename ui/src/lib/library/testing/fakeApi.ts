@@ -59,6 +59,7 @@ export function fakeEvent(overrides: Partial<EventSummary> = {}): EventSummary {
     server_state: 'active',
     expires_at: null,
     last_pulled_at: null,
+    backup_until: null,
     ...overrides,
   };
 }

@@ -35,6 +35,7 @@ export function localEvent(id: number, name: string, overrides: Partial<EventSum
     server_state: 'active',
     expires_at: null,
     last_pulled_at: null,
+    backup_until: null,
     ...overrides,
   };
 }
