@@ -340,7 +340,8 @@ pub fn remove_slideshow_logo(
     event: String,
 ) -> Result<()> {
     library.get()?.remove_slideshow_logo(&event)?;
-    Ok(deck_changed(&app, ()))
+    deck_changed(&app, ());
+    Ok(())
 }
 
 /// The share URL's QR code as SVG text (for "save for print").
