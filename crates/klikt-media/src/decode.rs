@@ -28,19 +28,13 @@ pub(crate) fn decode_still(
     min_long_edge: u32,
     limits: &Limits,
 ) -> Result<Still, MediaError> {
-    let image_format = match format {
-        Format::Jpeg => return decode_jpeg(bytes, min_long_edge, limits),
-        Format::Png => ImageFormat::Png,
-        Format::WebP => ImageFormat::WebP,
-        Format::Tiff => ImageFormat::Tiff,
-        Format::Gif => ImageFormat::Gif,
-        Format::Heif | Format::Mp4 | Format::QuickTime | Format::WebM => {
-            return Err(MediaError::Corrupt {
-                format,
-                reason: "not a still image format this decoder reads".to_owned(),
-            })
-        }
-    };
+    if format == Format::Jpeg {
+        return decode_jpeg(bytes, min_long_edge, limits);
+    }
+    let image_format = image_crate_format(format).ok_or_else(|| MediaError::Corrupt {
+        format,
+        reason: "not a still image format this decoder reads".to_owned(),
+    })?;
     decode_with_image_crate(format, image_format, bytes, limits)
 }
 
@@ -108,6 +102,42 @@ fn decode_with_image_crate(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Still, MediaError> {
+    let decoded = decode_within_limits(format, image_format, bytes, limits)?;
+    let (width, height) = (decoded.width(), decoded.height());
+    let image = flatten_to_rgb8(decoded).ok_or_else(|| MediaError::Corrupt {
+        format,
+        reason: "decoder returned an empty image".to_owned(),
+    })?;
+    Ok(Still {
+        width,
+        height,
+        image,
+    })
+}
+
+/// The image crate's name for the still formats it decodes (HEIF and videos
+/// go through external tools).
+pub(crate) fn image_crate_format(format: Format) -> Option<ImageFormat> {
+    match format {
+        Format::Jpeg => Some(ImageFormat::Jpeg),
+        Format::Png => Some(ImageFormat::Png),
+        Format::WebP => Some(ImageFormat::WebP),
+        Format::Tiff => Some(ImageFormat::Tiff),
+        Format::Gif => Some(ImageFormat::Gif),
+        Format::Heif | Format::Mp4 | Format::QuickTime | Format::WebM => None,
+    }
+}
+
+/// Decodes `bytes` with the image crate within `limits`: the pixel count is
+/// checked from the header before the pixel buffer exists, every allocation
+/// is capped, and a PNG's colour profiles are dropped unread. Photos and the
+/// slideshow's logo (`crate::logo`) both come through here.
+pub(crate) fn decode_within_limits(
+    format: Format,
+    image_format: ImageFormat,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<DynamicImage, MediaError> {
     let corrupt = |e: ImageError| match e {
         ImageError::Limits(_) => MediaError::MemoryLimit {
             limit_bytes: limits.max_alloc_bytes,
@@ -134,16 +164,7 @@ fn decode_with_image_crate(
             max_pixels: limits.max_pixels,
         });
     }
-    let decoded = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
-    let image = flatten_to_rgb8(decoded).ok_or_else(|| MediaError::Corrupt {
-        format,
-        reason: "decoder returned an empty image".to_owned(),
-    })?;
-    Ok(Still {
-        width,
-        height,
-        image,
-    })
+    DynamicImage::from_decoder(decoder).map_err(corrupt)
 }
 
 /// `bytes` without its `iCCP` chunks. The PNG decoder inflates an ICC

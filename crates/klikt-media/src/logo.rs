@@ -8,8 +8,9 @@ use std::io::Cursor;
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbaImage};
+use image::{ImageFormat, RgbaImage};
 
+use crate::decode::{decode_within_limits, image_crate_format};
 use crate::error::MediaError;
 use crate::raster::fit_within;
 use crate::renditions::Limits;
@@ -27,44 +28,11 @@ pub fn logo_png(bytes: &[u8], max_edge: u32, limits: &Limits) -> Result<Vec<u8>,
         reason: "not an image: use a PNG (best, it keeps transparency), JPEG, WebP, GIF or TIFF"
             .to_owned(),
     })?;
-    let image_format = match format {
-        Format::Jpeg => ImageFormat::Jpeg,
-        Format::Png => ImageFormat::Png,
-        Format::WebP => ImageFormat::WebP,
-        Format::Tiff => ImageFormat::Tiff,
-        Format::Gif => ImageFormat::Gif,
-        Format::Heif | Format::Mp4 | Format::QuickTime | Format::WebM => {
-            return Err(MediaError::Corrupt {
-                format,
-                reason: "a logo must be a still image: PNG, JPEG, WebP, GIF or TIFF".to_owned(),
-            })
-        }
-    };
-    let corrupt = |e: ImageError| match e {
-        ImageError::Limits(_) => MediaError::MemoryLimit {
-            limit_bytes: limits.max_alloc_bytes,
-        },
-        other => MediaError::Corrupt {
-            format,
-            reason: other.to_string(),
-        },
-    };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
-    let mut image_limits = image::Limits::default();
-    image_limits.max_alloc = Some(limits.max_alloc_bytes);
-    reader.limits(image_limits);
-    let decoder = reader.into_decoder().map_err(corrupt)?;
-    let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(MediaError::TooLarge {
-            width,
-            height,
-            max_pixels: limits.max_pixels,
-        });
-    }
-    let rgba = DynamicImage::from_decoder(decoder)
-        .map_err(corrupt)?
-        .into_rgba8();
+    let image_format = image_crate_format(format).ok_or_else(|| MediaError::Corrupt {
+        format,
+        reason: "a logo must be a still image: PNG, JPEG, WebP, GIF or TIFF".to_owned(),
+    })?;
+    let rgba = decode_within_limits(format, image_format, bytes, limits)?.into_rgba8();
     let small = shrink_rgba(rgba, max_edge)?;
     let mut png = Vec::new();
     small
