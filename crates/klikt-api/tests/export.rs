@@ -609,14 +609,19 @@ fn walk_count(dir: &Path) -> usize {
         .sum()
 }
 
+/// Archiving is async (it may pull first); these tests drive it by hand.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 #[test]
 fn archive_now_exports_everything_with_a_gallery_into_its_own_folder_and_verifies() {
     let f = fixture();
     let folder = f.root.join("archives");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let done = runtime
         .block_on(f.klikt.archive(
             "Party",
@@ -651,10 +656,7 @@ fn a_second_archive_of_the_same_event_is_refused_while_the_first_runs() {
     use std::task::{Context, Poll, Waker};
     let f = fixture();
     let folder = f.root.join("archives");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let mut second = None;
     let first = runtime
         .block_on(f.klikt.archive(
