@@ -88,13 +88,16 @@ try {
     if (Date.now() - started > (SLIDES * 3 + 120) * 1000) throw new Error(`stalled: ${shown} slides`);
     await new Promise((r) => setTimeout(r, 5000));
   }
-  const late = await driver.execute(
-    `return performance.getEntriesByName('klikt:slide-late', 'measure').map((m) => m.duration);`,
+  // Each slide's due time (ms since the window opened) and lateness, to tell
+  // when an outlier happened (the server cut, a sample, a deck re-read).
+  const measures = await driver.execute(
+    `return performance.getEntriesByName('klikt:slide-late', 'measure').map((m) => [Math.round(m.startTime), m.duration]);`,
   );
+  const late = measures.map(([, duration]) => duration);
   await driver.screenshot(join(OUT, 'show.png'));
   await driver.switchTo(main);
   const chip = await driver.execute(`return document.querySelector('[data-testid="live-chip"]')?.dataset.state ?? null;`);
-  writeFileSync(join(OUT, 'samples.json'), JSON.stringify({ late, samples }, null, 2));
+  writeFileSync(join(OUT, 'samples.json'), JSON.stringify({ late: measures, samples }, null, 2));
 
   const sorted = [...late].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
@@ -108,11 +111,41 @@ try {
   console.log('| --- | --- | --- |');
   console.log(`| slide shown after due, p50 / p95 / p99 / max | ≤ 50 ms | ${at(0.5)} / ${at(0.95)} / ${at(0.99)} / ${sorted[sorted.length - 1]} ms |`);
   console.log(`| slides later than 50 ms | 0 | ${late.filter((x) => x > 50).length} of ${late.length} |`);
-  console.log(`| webview memory (RSS, all web processes) at 1 min → end | within 10 MB | ${mb(sum(warm.webviewRssKb))} → ${mb(sum(last.webviewRssKb))} MB |`);
+  console.log(`| webview memory (RSS, all web processes) at 1 min → end | | ${mb(sum(warm.webviewRssKb))} → ${mb(sum(last.webviewRssKb))} MB |`);
+  // Per web process, in start order (the main window's starts first, the
+  // show's second). Decoded images come and go, so single samples saw-tooth
+  // by several MB: the trend is the median of minutes 1–3 against the median
+  // of the last 2 minutes; the single samples and the range are printed too.
+  const median = (xs) => {
+    const ys = [...xs].sort((a, b) => a - b);
+    return ys.length ? ys[Math.floor(ys.length / 2)] : 0;
+  };
+  const early = samples.filter((s) => s.t >= 60 && s.t < 180);
+  const tail = samples.filter((s) => s.t >= last.t - 120);
+  const names = ['main window', 'slideshow'];
+  for (let i = 0; i < Math.max(...samples.map((s) => s.webviewRssKb.length)); i += 1) {
+    const of = (list) => list.map((s) => s.webviewRssKb[i] ?? 0).filter((kb) => kb > 0);
+    const after = of(samples.filter((s) => s.t >= 60));
+    const growth = median(of(tail)) - median(of(early));
+    console.log(
+      `| ${names[i] ?? `web process ${i}`} webview RSS, median of minutes 1–3 → of the last 2 min (growth) | within 10 MB | ` +
+        `${mb(median(of(early)))} → ${mb(median(of(tail)))} MB (${growth >= 0 ? '+' : ''}${mb(growth)}) |`,
+    );
+    console.log(
+      `| ${names[i] ?? `web process ${i}`} webview RSS, at 1 min → end (range after 1 min) | | ` +
+        `${mb(warm.webviewRssKb[i] ?? 0)} → ${mb(last.webviewRssKb[i] ?? 0)} MB (${mb(Math.min(...after))}–${mb(Math.max(...after))}) |`,
+    );
+  }
   console.log(`| webview memory max during the run | | ${mb(Math.max(...samples.map((s) => sum(s.webviewRssKb))))} MB |`);
   console.log(`| app memory (RSS) at 1 min → end | | ${mb(sum(warm.appRssKb))} → ${mb(sum(last.appRssKb))} MB |`);
   console.log(`| open files: app, webviews at 1 min → end | flat | ${sum(warm.appFds)}, ${sum(warm.webviewFds)} → ${sum(last.appFds)}, ${sum(last.webviewFds)} |`);
   console.log(`| organizer's chip at the end (server back) | live | ${chip} |`);
+  const outliers = measures
+    .map(([due, duration], index) => ({ index, due, duration }))
+    .filter((m) => m.duration > 50);
+  for (const m of outliers) {
+    console.log(`\nslide ${m.index + 1}: ${m.duration.toFixed(1)} ms late, due ${(m.due / 1000).toFixed(1)} s after the show opened`);
+  }
 } finally {
   await driver.quit();
 }

@@ -398,6 +398,16 @@ describe('Slideshow', () => {
     expect(byTestId('slide').length).toBe(1);
   });
 
+  it('ends a crossfade within half the interval, so at 1 s a slide is alone before the next comes', async () => {
+    await open(deckOf([1, 2, 3], { interval_seconds: 1, transition: 'crossfade' }));
+    expect(root().style.getPropertyValue('--fade')).toBe('500ms');
+    await advance(1000);
+    expect(shown()).toBe('photo:2');
+    expect(byTestId('slide').length, 'fading in over photo 1').toBe(2);
+    await advance(700);
+    expect(byTestId('slide').length, 'photo 1 let go before photo 3 is due').toBe(1);
+  });
+
   it('toggles full screen on F and closes on Escape', async () => {
     const { windowControl } = await open(deckOf([1]));
     press('f');
