@@ -76,6 +76,8 @@ pub(crate) struct RemoteOrigin {
 pub(crate) struct Stored {
     format: Format,
     sha: Sha256Hex,
+    /// BLAKE3 of the stored original (hex), for later integrity checks.
+    blake3: String,
     size: i64,
     metadata: klikt_media::Metadata,
     width: Option<u32>,
@@ -125,6 +127,7 @@ impl Stored {
             gps_lon: self.metadata.gps_lon,
             size: self.size,
             sha256: self.sha.to_string(),
+            blake3: Some(self.blake3),
             status: origin.status,
             preview: self.preview,
             has_thumbnail: self.has_thumbnail,
@@ -172,10 +175,11 @@ pub(crate) fn render_and_store(
             .put_bytes(sha, FileKind::Display, display)
             .map_err(store_err)?;
     }
-    let size = store_original(ctx, input, temp)?;
+    let (size, blake3) = store_original(ctx, input, temp)?;
     Ok(Stored {
         format: input.format,
         sha: sha.clone(),
+        blake3,
         size,
         metadata,
         width: rendered.width,
@@ -191,12 +195,13 @@ pub(crate) fn render_and_store(
 }
 
 /// Puts the original durably into the store (renaming our temp file when
-/// there is one) and returns its size.
+/// there is one) and returns its size and BLAKE3 (of the bytes whose
+/// SHA-256 the caller checked, or of the store's file for a big one).
 fn store_original(
     ctx: &Context<'_>,
     input: &Input<'_>,
     temp: &mut TempGuard,
-) -> Result<i64, String> {
+) -> Result<(i64, String), String> {
     let store = ctx.library.store();
     let sha = input.sha;
     let store_err = |e: klikt_library::LibraryError| e.to_string();
@@ -216,11 +221,21 @@ fn store_original(
         }
     }
     match input.bytes {
-        Some(bytes) => Ok(bytes.len() as i64),
-        None => std::fs::metadata(store.path(sha, FileKind::Original))
-            .map(|m| m.len() as i64)
-            .map_err(|e| format!("cannot read it: {e}")),
+        Some(bytes) => Ok((bytes.len() as i64, blake3::hash(bytes).to_hex().to_string())),
+        None => {
+            let path = store.path(sha, FileKind::Original);
+            let read_err = |e: io::Error| format!("cannot read it: {e}");
+            let size = std::fs::metadata(&path).map_err(read_err)?.len() as i64;
+            Ok((size, blake3_file(&path).map_err(read_err)?))
+        }
     }
+}
+
+/// Hex BLAKE3 of a file (mapped, not copied, where it is big enough to pay).
+pub(crate) fn blake3_file(path: &Path) -> io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_mmap(path)?;
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// Keeps an original whose renditions could not be made (a placeholder
@@ -230,10 +245,11 @@ pub(crate) fn store_without_renditions(
     input: &Input<'_>,
     temp: &mut TempGuard,
 ) -> Result<Stored, String> {
-    let size = store_original(ctx, input, temp)?;
+    let (size, blake3) = store_original(ctx, input, temp)?;
     Ok(Stored {
         format: input.format,
         sha: input.sha.clone(),
+        blake3,
         size,
         metadata: klikt_media::Metadata::default(),
         width: None,

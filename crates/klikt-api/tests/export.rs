@@ -7,7 +7,8 @@ use std::sync::atomic::AtomicBool;
 
 use klikt_api::export::manifest::Manifest;
 use klikt_api::{
-    ExportLayout, ExportReport, ExportRequest, ExportSelection, ImportRequest, Klikt, Status,
+    Curation, ExportLayout, ExportReport, ExportRequest, ExportSelection, ImportRequest, Klikt,
+    Status,
 };
 use sha2::{Digest, Sha256};
 
@@ -290,6 +291,87 @@ fn rerunning_the_same_export_keeps_what_is_there_and_redoes_what_is_damaged() {
         "leftovers of a crash are removed"
     );
     assert!(f.klikt.verify_export(&to).expect("verify").ok());
+}
+
+#[test]
+fn exporting_into_the_same_folder_again_removes_only_what_earlier_exports_wrote_and_the_new_one_does_not_hold(
+) {
+    let f = fixture();
+    let to = f.root.join("out");
+    let mut everything = request(to.clone());
+    everything.layout = ExportLayout::ByUploader;
+    export(&f.klikt, &everything);
+    let earlier = manifest(&to);
+    std::fs::write(to.join("notes.txt"), b"the organizer's own file").expect("own file");
+
+    // Only one favorite is wanted now, in a flat folder; the first try is
+    // stopped before it copies anything (its manifest is gone by then).
+    let keep = earlier.items[3].media_id;
+    f.klikt
+        .curate(keep, Curation::Favorite(true))
+        .expect("favorite");
+    let mut favorites = request(to.clone());
+    favorites.only = ExportSelection::Favorites;
+    let stopped = f
+        .klikt
+        .export(&favorites, &mut |_| {}, &AtomicBool::new(true))
+        .expect("stopped export");
+    assert!(stopped.cancelled);
+    assert!(!to.join("manifest.json").exists());
+    export(&f.klikt, &favorites);
+
+    let now = manifest(&to);
+    assert_eq!(now.items.len(), 1);
+    assert_eq!(now.items[0].media_id, keep);
+    let mut expected: Vec<String> = now
+        .items
+        .iter()
+        .map(|i| i.path.clone())
+        .chain(now.files.iter().map(|f| f.path.clone()))
+        .chain(["manifest.json", "SHA256SUMS", "notes.txt"].map(String::from))
+        .collect();
+    expected.sort();
+    let mut found: Vec<String> = walkdir::WalkDir::new(&to)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.expect("entry"))
+        .map(|e| {
+            let relative = e.path().strip_prefix(&to).expect("inside");
+            assert!(
+                !e.file_type().is_dir(),
+                "no folder is left behind: {}",
+                relative.display()
+            );
+            relative.to_string_lossy().into_owned()
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found, expected,
+        "the earlier export's files are gone, the organizer's own file stays"
+    );
+    assert!(f.klikt.verify_export(&to).expect("verify").ok());
+}
+
+#[test]
+fn every_original_is_fingerprinted_with_blake3_as_it_enters_the_library() {
+    let f = fixture();
+    let items = f.klikt.media("Party", &Default::default()).expect("items");
+    let db = rusqlite::Connection::open(f.root.join("library/library.db")).expect("db");
+    for item in &items {
+        let recorded: Option<String> = db
+            .query_row("SELECT blake3 FROM media WHERE id = ?1", [item.id], |r| {
+                r.get(0)
+            })
+            .expect("row");
+        let bytes = std::fs::read(&item.original_path).expect("original");
+        assert_eq!(
+            recorded.as_deref(),
+            Some(blake3::hash(&bytes).to_hex().as_str()),
+            "{}",
+            item.original_name
+        );
+    }
 }
 
 #[test]

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_slideshow.sql"),
     include_str!("../migrations/0006_exports.sql"),
     include_str!("../migrations/0007_export_coverage.sql"),
+    include_str!("../migrations/0008_original_blake3.sql"),
 ];
 
 /// The newest schema version this build understands.

@@ -30,6 +30,7 @@ fn new_media(event_id: i64, sha: &Sha256Hex) -> media::MediaRecord {
         gps_lon: None,
         size: 3,
         sha256: sha.to_string(),
+        blake3: None,
         status: Status::Pending,
         preview: Preview::Ready,
         has_thumbnail: false,

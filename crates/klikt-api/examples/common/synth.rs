@@ -81,6 +81,7 @@ pub fn populate(dir: &std::path::Path, n: i64) -> Result<i64, Box<dyn std::error
                         gps_lon: None,
                         size: 3_000_000,
                         sha256: sha,
+                        blake3: None,
                         status,
                         preview: Preview::Ready,
                         has_thumbnail: true,

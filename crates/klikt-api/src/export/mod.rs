@@ -6,6 +6,7 @@
 //! same on every run of the same export, so a re-run finds what an
 //! interrupted one already wrote and keeps it when its hash matches.
 
+mod check;
 mod documents;
 pub mod manifest;
 pub mod names;
@@ -360,10 +361,10 @@ impl Klikt {
         let (mut files, mut bytes, mut skipped) = (0u64, 0u64, 0u64);
         progress(&report);
         // A folder copy is the kernel's (no bytes pass through here), so
-        // each original is hashed against its row on a thread of its own,
-        // a few items ahead: a damaged original becomes a failed item, not
-        // a silent bad copy, and the copy then reads it from the page
-        // cache. (A ZIP hashes what it streams; location-free copies hash
+        // each original is checked against its fingerprint (BLAKE3, see
+        // `check`) on a thread of its own, a few items ahead: a damaged
+        // original becomes a failed item, not a silent bad copy, and the
+        // copy then reads it from the page cache. (A ZIP hashes what it streams; location-free copies hash
         // the original they read whole.)
         let hash_ahead = matches!(sink, Sink::Folder(_));
         let cancelled = std::thread::scope(|scope| -> Result<bool, ApiError> {
@@ -371,9 +372,10 @@ impl Klikt {
             if hash_ahead {
                 scope.spawn(move || {
                     for planned in plan {
-                        let sha = (!planned.strip).then(|| sink::sha256_file(&planned.source));
+                        let checked = (!planned.strip)
+                            .then(|| check::original(&planned.source, &planned.row.record));
                         // A closed channel: the export stopped early.
-                        if send.send(sha).is_err() {
+                        if send.send(checked).is_err() {
                             break;
                         }
                     }
@@ -387,8 +389,8 @@ impl Klikt {
                 }
                 let record = &planned.row.record;
                 let size = record.size.max(0) as u64;
-                let source_sha = checked.recv().ok().flatten();
-                match self.export_one(sink, planned, source_sha) {
+                let source_check = checked.recv().ok().flatten();
+                match self.export_one(sink, planned, source_check) {
                     Ok((put, sha, written_size, location_removed)) => {
                         files += 1;
                         bytes += written_size;
@@ -520,8 +522,10 @@ impl Klikt {
             .collect();
         sums.push((manifest::MANIFEST, &manifest_sha));
         let sums = manifest::sums(&sums);
-        // Everything the sums name is on disk under its name before they are written.
+        // Everything the sums name is on disk under its name before they are
+        // written, and nothing an earlier export here left is still beside it.
         sink.seal()?;
+        sink.sweep_superseded();
         sink.put_bytes(
             manifest::SUMS,
             sums.as_bytes(),
@@ -536,14 +540,14 @@ impl Klikt {
     }
 
     /// Writes one item: `(what happened, sha256 and size in the export,
-    /// whether its location was removed)`. `source_sha`: the original's
-    /// SHA-256 as just read from the library, when the sink does not hash
-    /// what it copies.
+    /// whether its location was removed)`. `source_check`: the original
+    /// just checked against its fingerprint (see [`check`]), when the sink
+    /// does not hash what it copies.
     fn export_one(
         &self,
         sink: &mut Sink,
         planned: &Planned,
-        source_sha: Option<std::io::Result<String>>,
+        source_check: Option<std::io::Result<Option<check::Mismatch>>>,
     ) -> Result<(Put, String, u64, bool), ApiError> {
         let record = &planned.row.record;
         if planned.strip {
@@ -555,11 +559,8 @@ impl Klikt {
             })?;
             let sha = sink::sha256_bytes(&original);
             if sha != record.sha256 {
-                return Err(sink::damaged_original(
-                    &planned.source,
-                    &sha,
-                    &record.sha256,
-                ));
+                let mismatch = check::Mismatch::sha256(&sha, &record.sha256);
+                return Err(check::damaged(&planned.source, &record.sha256, &mismatch));
             }
             let (clean, had_location) = klikt_media::strip_location(&original)
                 .map_err(|e| ApiError::Export(format!("cannot remove the location: {e}")))?;
@@ -573,13 +574,9 @@ impl Klikt {
                 planned.source.display()
             )));
         }
-        match source_sha {
-            Some(Ok(sha)) if sha != record.sha256 => {
-                return Err(sink::damaged_original(
-                    &planned.source,
-                    &sha,
-                    &record.sha256,
-                ));
+        match source_check {
+            Some(Ok(Some(mismatch))) => {
+                return Err(check::damaged(&planned.source, &record.sha256, &mismatch));
             }
             Some(Err(err)) => {
                 return Err(ApiError::Export(format!(
@@ -587,7 +584,7 @@ impl Klikt {
                     planned.source.display()
                 )));
             }
-            Some(Ok(_)) | None => {}
+            Some(Ok(None)) | None => {}
         }
         let size = record.size.max(0) as u64;
         let put = sink.put_file(&planned.path, &planned.source, &record.sha256, size)?;

@@ -10,6 +10,12 @@
 //! on Linux) and only then gives the files their names. So a crash, even a
 //! power cut, never leaves a partial file under a visible name, and
 //! `manifest.json`, written after the seal, is only ever beside complete files.
+//!
+//! A folder exported into again follows the new export: files an earlier
+//! export listed (its manifest) that the new one does not write are removed
+//! before the new manifest is written (an item since hidden or deleted, a
+//! name shifted by a new sequence number). Files klikt never listed (the
+//! organizer's own) are left alone.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -23,6 +29,11 @@ use crate::ApiError;
 
 /// Prefix of a folder export's files being written.
 const PARTIAL_PREFIX: &str = ".klikt-partial-";
+
+/// The files earlier exports into a folder listed, kept while a new export
+/// runs (its manifest is gone by then), so an interrupted run still knows
+/// what to remove when it is run again.
+const SUPERSEDED: &str = ".klikt-superseded.json";
 
 /// Copies made durable and named together, at most this many bytes at a
 /// time: an interrupted export keeps all but its last batch, and one sync
@@ -53,6 +64,10 @@ pub struct FolderSink {
     pending_bytes: u64,
     /// After the seal every file is written, synced and renamed at once.
     sealed: bool,
+    /// Files earlier exports here listed (see [`SUPERSEDED`]).
+    superseded: Vec<String>,
+    /// Every file this export put, written or already there.
+    placed: std::collections::HashSet<String>,
 }
 
 /// A copied file not yet durable, under its temporary name.
@@ -91,15 +106,6 @@ pub(super) fn copy_hashing(
     Ok((hex(&hasher.finalize()), total))
 }
 
-/// The failure of an item whose original in the library no longer hashes
-/// to what it had when it came in (bit rot, a bad disk, a hand edit).
-pub(super) fn damaged_original(source: &Path, sha: &str, expected: &str) -> ApiError {
-    ApiError::Export(format!(
-        "the library's copy of {} is damaged (SHA-256 {sha}, expected {expected})",
-        source.display()
-    ))
-}
-
 pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -134,7 +140,10 @@ impl Sink {
         if !zip {
             std::fs::create_dir_all(to).map_err(|e| io_error(to, "cannot create", e))?;
             remove_partials(to);
-            // The old manifest would make a half-redone export look complete.
+            // What the earlier exports here wrote is remembered before their
+            // manifest goes: the old manifest would make a half-redone export
+            // look complete.
+            let superseded = supersede_earlier_exports(to)?;
             for name in [super::manifest::MANIFEST, super::manifest::SUMS] {
                 let _ = std::fs::remove_file(to.join(name));
             }
@@ -145,6 +154,8 @@ impl Sink {
                 pending: Vec::new(),
                 pending_bytes: 0,
                 sealed: false,
+                superseded,
+                placed: std::collections::HashSet::new(),
             }));
         }
         let parent = to
@@ -200,7 +211,8 @@ impl Sink {
                     Ok((sha, _)) if sha == expected => Ok(Put::Written),
                     Ok((sha, _)) => {
                         let _ = zip.writer.abort_file();
-                        Err(damaged_original(source, &sha, expected))
+                        let mismatch = super::check::Mismatch::sha256(&sha, expected);
+                        Err(super::check::damaged(source, expected, &mismatch))
                     }
                     Err(err) => {
                         let _ = zip.writer.abort_file();
@@ -252,12 +264,25 @@ impl Sink {
         }
     }
 
+    /// Removes the files earlier exports into this folder listed that this
+    /// one did not put (call after [`Sink::seal`], before the manifest);
+    /// returns how many went. Nothing to do for a ZIP, always written whole.
+    pub fn sweep_superseded(&mut self) -> usize {
+        match self {
+            Sink::Folder(folder) => folder.sweep(),
+            Sink::Zip(_) => 0,
+        }
+    }
+
     /// Makes the export durable and complete: the folder sealed and synced,
     /// or the ZIP finished, synced and renamed to its final name.
     pub fn finish(self) -> Result<(), ApiError> {
         match self {
             Sink::Folder(mut folder) => {
                 folder.seal()?;
+                // The new manifest is written: it is what the next export
+                // here supersedes.
+                let _ = std::fs::remove_file(folder.root.join(SUPERSEDED));
                 sync_dir(&folder.root);
                 Ok(())
             }
@@ -319,6 +344,7 @@ impl FolderSink {
     ) -> Result<Put, ApiError> {
         let dest = inside(&self.root, relative)?;
         if already_there(&dest, sha, size) {
+            self.placed.insert(relative.to_owned());
             return Ok(Put::AlreadyThere);
         }
         let temp = temp_beside(&dest)?;
@@ -344,10 +370,45 @@ impl FolderSink {
             self.pending_bytes += size;
         }
         self.touched.extend(dest.parent().map(Path::to_path_buf));
+        self.placed.insert(relative.to_owned());
         if self.pending_bytes >= BATCH_BYTES {
             self.flush()?;
         }
         Ok(Put::Written)
+    }
+
+    fn sweep(&mut self) -> usize {
+        let mut removed = 0;
+        for relative in std::mem::take(&mut self.superseded) {
+            let own = [super::manifest::MANIFEST, super::manifest::SUMS, SUPERSEDED];
+            if self.placed.contains(&relative) || own.contains(&relative.as_str()) {
+                continue;
+            }
+            // The list is read from disk: only plain paths inside the folder.
+            let Ok(path) = inside(&self.root, &relative) else {
+                continue;
+            };
+            // A symlink put in its place is removed itself, never followed.
+            let is_file = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.is_file() || m.file_type().is_symlink());
+            if is_file && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+                // A by-day or by-uploader folder left empty goes too.
+                let mut folder = path.parent();
+                while let Some(dir) = folder.filter(|d| *d != self.root) {
+                    if std::fs::remove_dir(dir).is_err() {
+                        self.touched.insert(dir.to_path_buf());
+                        break;
+                    }
+                    folder = dir.parent();
+                }
+                self.touched.insert(self.root.clone());
+            }
+        }
+        for dir in std::mem::take(&mut self.touched) {
+            sync_dir(&dir);
+        }
+        removed
     }
 
     fn seal(&mut self) -> Result<(), ApiError> {
@@ -465,6 +526,52 @@ fn wait_for_writeback(root: &Path, pending: &[Pending]) -> Result<(), ApiError> 
             .map_err(|e| io_error(dest, "cannot sync", e))?;
     }
     Ok(())
+}
+
+/// Everything earlier exports into `root` listed: their manifest's (or,
+/// without one that reads, their SHA256SUMS') files, plus what an earlier
+/// interrupted run had already collected. Kept durably in [`SUPERSEDED`]
+/// before the caller removes the old manifest.
+fn supersede_earlier_exports(root: &Path) -> Result<Vec<String>, ApiError> {
+    let mut listed: std::collections::BTreeSet<String> = std::fs::read(root.join(SUPERSEDED))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Vec<String>>(&bytes).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let manifest = std::fs::read(root.join(super::manifest::MANIFEST))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<super::manifest::Manifest>(&bytes).ok());
+    match manifest {
+        Some(manifest) => {
+            listed.extend(manifest.items.into_iter().map(|item| item.path));
+            listed.extend(manifest.files.into_iter().map(|file| file.path));
+        }
+        None => {
+            if let Ok(text) = std::fs::read_to_string(root.join(super::manifest::SUMS)) {
+                listed.extend(
+                    super::manifest::parse_sums(&text)
+                        .into_iter()
+                        .map(|(path, _)| path),
+                );
+            }
+        }
+    }
+    if listed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let listed: Vec<String> = listed.into_iter().collect();
+    let json = serde_json::to_vec(&listed)
+        .map_err(|e| ApiError::Internal(format!("listing the earlier export: {e}")))?;
+    let path = root.join(SUPERSEDED);
+    let temp = root.join(format!("{PARTIAL_PREFIX}superseded"));
+    write_atomically(&temp, &path, |temp| {
+        let mut file = File::create(temp)?;
+        file.write_all(&json)?;
+        Ok(file)
+    })?;
+    sync_dir(root);
+    Ok(listed)
 }
 
 /// Removes files an interrupted export left half-written.

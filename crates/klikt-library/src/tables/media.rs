@@ -43,6 +43,9 @@ pub struct MediaRecord {
     pub gps_lon: Option<f64>,
     pub size: i64,
     pub sha256: String,
+    /// BLAKE3 of the original as it entered the store (hex); `None` for
+    /// rows from before schema 8. Exports check the store's copy with it.
+    pub blake3: Option<String>,
     pub status: Status,
     pub preview: Preview,
     pub has_thumbnail: bool,
@@ -52,7 +55,7 @@ pub struct MediaRecord {
 const COLUMNS: &str = "id, event_id, kind, mime, original_name, uploader, caption, uploaded_at, \
     captured_at, imported_at, width, height, orientation, camera_make, camera_model, gps_lat, \
     gps_lon, size, sha256, status, flag, rating, favorite, preview, has_thumbnail, has_display, \
-    remote_id, remote_version";
+    remote_id, remote_version, blake3";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<MediaRow> {
     Ok(MediaRow {
@@ -78,6 +81,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<MediaRow> {
             gps_lon: row.get(16)?,
             size: row.get(17)?,
             sha256: row.get(18)?,
+            blake3: row.get(28)?,
             status: row.get(19)?,
             preview: row.get(23)?,
             has_thumbnail: row.get(24)?,
@@ -96,11 +100,11 @@ pub fn insert_if_new(conn: &Connection, item: &MediaRecord) -> Result<Option<i64
         "INSERT INTO media (event_id, kind, mime, original_name, uploader, caption, uploaded_at,
              captured_at, imported_at, width, height, orientation, camera_make, camera_model,
              gps_lat, gps_lon, size, sha256, status, preview, has_thumbnail, has_display,
-             remote_id, remote_version)
+             remote_id, remote_version, blake3)
          VALUES (:event_id, :kind, :mime, :original_name, :uploader, :caption, :uploaded_at,
              :captured_at, :imported_at, :width, :height, :orientation, :camera_make,
              :camera_model, :gps_lat, :gps_lon, :size, :sha256, :status, :preview,
-             :has_thumbnail, :has_display, :remote_id, :remote_version)
+             :has_thumbnail, :has_display, :remote_id, :remote_version, :blake3)
          ON CONFLICT (event_id, sha256) DO NOTHING",
     )?;
     let changed = stmt.execute(named_params! {
@@ -128,6 +132,7 @@ pub fn insert_if_new(conn: &Connection, item: &MediaRecord) -> Result<Option<i64
         ":has_display": item.has_display,
         ":remote_id": item.remote_id,
         ":remote_version": item.remote_version,
+        ":blake3": item.blake3,
     })?;
     Ok((changed == 1).then(|| conn.last_insert_rowid()))
 }
