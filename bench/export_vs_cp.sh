@@ -23,9 +23,9 @@
 #   cp -r + fsync each file   ... then `sync DEST/* DEST`: fsync of every
 #                             file and of the folder, klikt's durability
 #   klikt export (folder)     klikt export EVENT --to DEST: each original
-#                             SHA-256-checked against its row on a second
-#                             thread a few files ahead; per file
-#                             std::fs::copy (copy_file_range) to a temp name
+#                             checked against its row's BLAKE3 (mapped) on
+#                             a second thread a few files ahead; per file
+#                             io::copy (copy_file_range) to a temp name
 #                             and its writeback started (sync_file_range);
 #                             one syncfs per 512 MiB batch, then the renames
 #                             and folder fsync; then SHA256SUMS and
