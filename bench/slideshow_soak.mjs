@@ -64,7 +64,8 @@ try {
   const started = Date.now();
   for (;;) {
     const shown = await count();
-    const web = pids('WebKitWebProcess');
+    // pgrep's own shell matches the pattern too and is gone by now: only live web processes.
+    const web = pids('WebKitWebProcess').filter((pid) => rssKb(pid) > 0);
     const app = pids('release/klikt-desktop');
     samples.push({
       t: Math.round((Date.now() - started) / 1000),
@@ -126,6 +127,7 @@ try {
   for (let i = 0; i < Math.max(...samples.map((s) => s.webviewRssKb.length)); i += 1) {
     const of = (list) => list.map((s) => s.webviewRssKb[i] ?? 0).filter((kb) => kb > 0);
     const after = of(samples.filter((s) => s.t >= 60));
+    if (after.length === 0) continue;
     const growth = median(of(tail)) - median(of(early));
     console.log(
       `| ${names[i] ?? `web process ${i}`} webview RSS, median of minutes 1–3 → of the last 2 min (growth) | within 10 MB | ` +

@@ -374,6 +374,74 @@ fn every_original_is_fingerprinted_with_blake3_as_it_enters_the_library() {
     }
 }
 
+/// Every `src` and `href` in `html`, unescaped and percent-decoded.
+fn links_in(html: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for attribute in ["src=\"", "href=\""] {
+        for (start, _) in html.match_indices(attribute) {
+            let rest = &html[start + attribute.len()..];
+            let value = &rest[..rest.find('"').expect("closed attribute")];
+            let value = html_escape::decode_html_entities(value);
+            let decoded = percent_encoding::percent_decode_str(&value)
+                .decode_utf8()
+                .expect("UTF-8 link");
+            links.push(decoded.into_owned());
+        }
+    }
+    links
+}
+
+#[test]
+fn the_gallery_links_only_files_inside_the_export_and_every_link_resolves() {
+    let f = fixture();
+    let to = f.root.join("gallery-out");
+    let mut req = request(to.clone());
+    req.layout = ExportLayout::ByUploader;
+    req.gallery = true;
+    let report = export(&f.klikt, &req);
+    let html = std::fs::read_to_string(to.join("index.html")).expect("index.html");
+    assert!(!html.contains("<script"), "no script in the gallery");
+    let links = links_in(&html);
+    let figures = html.matches("<figure").count();
+    assert_eq!(figures as u64, report.files, "one tile per exported item");
+    assert!(
+        links.len() as u64 > report.files,
+        "each tile links its original and shows a thumbnail: {links:?}"
+    );
+    let root = to.canonicalize().expect("export folder");
+    for link in &links {
+        assert!(
+            !link.contains("://") && !link.starts_with('/') && !link.split('/').any(|c| c == ".."),
+            "a link that could leave the export folder: {link:?}"
+        );
+        let target = to.join(link).canonicalize().unwrap_or_else(|e| {
+            panic!("the gallery links {link:?}, which is not in the export: {e}")
+        });
+        assert!(target.starts_with(&root) && target.is_file(), "{link:?}");
+    }
+}
+
+#[test]
+fn files_another_tools_sums_or_manifest_list_are_never_removed() {
+    let f = fixture();
+    let to = f.root.join("downloads");
+    std::fs::create_dir_all(&to).expect("folder");
+    std::fs::write(to.join("debian.iso"), b"not klikt's").expect("iso");
+    let iso_sum = format!("{}  debian.iso\n", "ab".repeat(32));
+    std::fs::write(to.join("SHA256SUMS"), iso_sum).expect("sums");
+    std::fs::write(
+        to.join("manifest.json"),
+        br#"{"items":[{"path":"debian.iso"}],"files":[]}"#,
+    )
+    .expect("another manifest");
+    export(&f.klikt, &request(to.clone()));
+    export(&f.klikt, &request(to.clone()));
+    assert_eq!(
+        std::fs::read(to.join("debian.iso")).expect("still there"),
+        b"not klikt's"
+    );
+}
+
 #[test]
 fn verify_names_an_altered_and_a_missing_file() {
     let f = fixture();

@@ -528,9 +528,8 @@ fn wait_for_writeback(root: &Path, pending: &[Pending]) -> Result<(), ApiError> 
     Ok(())
 }
 
-/// Everything earlier exports into `root` listed: their manifest's (or,
-/// without one that reads, their SHA256SUMS') files, plus what an earlier
-/// interrupted run had already collected. Kept durably in [`SUPERSEDED`]
+/// Everything earlier exports into `root` listed: the files of their klikt
+/// manifest, plus what an earlier interrupted run had already collected. Kept durably in [`SUPERSEDED`]
 /// before the caller removes the old manifest.
 fn supersede_earlier_exports(root: &Path) -> Result<Vec<String>, ApiError> {
     let mut listed: std::collections::BTreeSet<String> = std::fs::read(root.join(SUPERSEDED))
@@ -539,23 +538,15 @@ fn supersede_earlier_exports(root: &Path) -> Result<Vec<String>, ApiError> {
         .unwrap_or_default()
         .into_iter()
         .collect();
+    // Only a klikt manifest counts: a folder may hold another tool's
+    // manifest or SHA256SUMS, and nothing they list is ours to remove.
     let manifest = std::fs::read(root.join(super::manifest::MANIFEST))
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<super::manifest::Manifest>(&bytes).ok());
-    match manifest {
-        Some(manifest) => {
-            listed.extend(manifest.items.into_iter().map(|item| item.path));
-            listed.extend(manifest.files.into_iter().map(|file| file.path));
-        }
-        None => {
-            if let Ok(text) = std::fs::read_to_string(root.join(super::manifest::SUMS)) {
-                listed.extend(
-                    super::manifest::parse_sums(&text)
-                        .into_iter()
-                        .map(|(path, _)| path),
-                );
-            }
-        }
+        .and_then(|bytes| serde_json::from_slice::<super::manifest::Manifest>(&bytes).ok())
+        .filter(|manifest| manifest.format == super::manifest::FORMAT);
+    if let Some(manifest) = manifest {
+        listed.extend(manifest.items.into_iter().map(|item| item.path));
+        listed.extend(manifest.files.into_iter().map(|file| file.path));
     }
     if listed.is_empty() {
         return Ok(Vec::new());
