@@ -221,7 +221,7 @@ fn store_original(
         }
     }
     match input.bytes {
-        Some(bytes) => Ok((bytes.len() as i64, blake3::hash(bytes).to_hex().to_string())),
+        Some(bytes) => Ok((bytes.len() as i64, blake3_bytes(bytes))),
         None => {
             let path = store.path(sha, FileKind::Original);
             let read_err = |e: io::Error| format!("cannot read it: {e}");
@@ -229,6 +229,11 @@ fn store_original(
             Ok((size, blake3_file(&path).map_err(read_err)?))
         }
     }
+}
+
+/// Hex BLAKE3 of `bytes`.
+pub(crate) fn blake3_bytes(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
 }
 
 /// Hex BLAKE3 of a file (mapped, not copied, where it is big enough to pay).

@@ -34,9 +34,36 @@ impl Mismatch {
 /// Hashes the original at `path` by the best fingerprint `record` has:
 /// `Ok(None)` when it matches, the mismatch otherwise.
 pub(super) fn original(path: &Path, record: &MediaRecord) -> std::io::Result<Option<Mismatch>> {
+    compare(
+        record,
+        || crate::ingest::blake3_file(path),
+        || super::sink::sha256_file(path),
+    )
+}
+
+/// The same check of an original already read whole (a location-free copy
+/// is made from these bytes).
+pub(super) fn bytes(bytes: &[u8], record: &MediaRecord) -> Option<Mismatch> {
+    let checked = compare::<std::convert::Infallible>(
+        record,
+        || Ok(crate::ingest::blake3_bytes(bytes)),
+        || Ok(super::sink::sha256_bytes(bytes)),
+    );
+    match checked {
+        Ok(mismatch) => mismatch,
+    }
+}
+
+/// Computes the fingerprint `record` is checked by (its BLAKE3, else its
+/// SHA-256) and compares it.
+fn compare<E>(
+    record: &MediaRecord,
+    blake3: impl FnOnce() -> Result<String, E>,
+    sha256: impl FnOnce() -> Result<String, E>,
+) -> Result<Option<Mismatch>, E> {
     let (algorithm, found, expected) = match &record.blake3 {
-        Some(expected) => ("BLAKE3", crate::ingest::blake3_file(path)?, expected),
-        None => ("SHA-256", super::sink::sha256_file(path)?, &record.sha256),
+        Some(expected) => ("BLAKE3", blake3()?, expected),
+        None => ("SHA-256", sha256()?, &record.sha256),
     };
     Ok((!found.eq_ignore_ascii_case(expected)).then(|| Mismatch {
         algorithm,
@@ -83,7 +110,7 @@ mod tests {
             gps_lon: None,
             size: bytes.len() as i64,
             sha256: super::super::sink::sha256_bytes(bytes),
-            blake3: blake3.then(|| blake3::hash(bytes).to_hex().to_string()),
+            blake3: blake3.then(|| crate::ingest::blake3_bytes(bytes)),
             status: klikt_library::Status::Approved,
             preview: klikt_library::Preview::Ready,
             has_thumbnail: false,
@@ -99,6 +126,7 @@ mod tests {
         for with_blake3 in [true, false] {
             let row = record(b"the bytes as they came in", with_blake3);
             assert_eq!(original(&path, &row).expect("readable"), None);
+            assert_eq!(bytes(b"the bytes as they came in", &row), None);
         }
     }
 
@@ -113,6 +141,10 @@ mod tests {
                 .expect("readable")
                 .expect("the change is found");
             assert_eq!(mismatch.algorithm, algorithm);
+            assert_eq!(
+                bytes(b"the bytes as they came iN", &row),
+                Some(mismatch.clone())
+            );
             let message = damaged(&path, &row.sha256, &mismatch).to_string();
             assert!(
                 message.contains(&row.sha256) && message.contains(algorithm),

@@ -1,9 +1,13 @@
 //! `manifest.json` and `SHA256SUMS`: what an export holds, written last so a
 //! folder without them is visibly unfinished, and read back by `verify`.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
 use super::types::{ExportLayout, ExportSelection};
+use crate::ApiError;
 
 /// The manifest's `format`; `verify` refuses others.
 pub const FORMAT: &str = "klikt-export/1";
@@ -70,6 +74,43 @@ pub struct ManifestFile {
     pub path: String,
     pub sha256: String,
     pub size: u64,
+}
+
+impl Manifest {
+    /// Every file the export lists, path → SHA-256: the manifest's items and
+    /// files, and what `SHA256SUMS` adds (the manifest itself).
+    pub fn listed(&self, sums: Option<&str>) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for item in &self.items {
+            out.insert(item.path.clone(), item.sha256.clone());
+        }
+        for file in &self.files {
+            out.insert(file.path.clone(), file.sha256.clone());
+        }
+        for (path, sha) in sums.map(parse_sums).unwrap_or_default() {
+            out.entry(path).or_insert(sha);
+        }
+        out
+    }
+}
+
+/// Reads a `manifest.json` found at `from`, refusing anything but a Klikt
+/// manifest of this format.
+pub fn parse(bytes: &[u8], from: &Path) -> Result<Manifest, ApiError> {
+    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::InvalidInput(format!(
+            "{}: manifest.json is not a Klikt manifest ({e})",
+            from.display()
+        ))
+    })?;
+    if manifest.format != FORMAT {
+        return Err(ApiError::InvalidInput(format!(
+            "{}: unknown export format {:?}",
+            from.display(),
+            manifest.format
+        )));
+    }
+    Ok(manifest)
 }
 
 /// `SHA256SUMS` in the `sha256sum` format (`sha256sum -c` checks it).

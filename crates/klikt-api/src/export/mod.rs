@@ -364,8 +364,8 @@ impl Klikt {
         // each original is checked against its fingerprint (BLAKE3, see
         // `check`) on a thread of its own, a few items ahead: a damaged
         // original becomes a failed item, not a silent bad copy, and the
-        // copy then reads it from the page cache. (A ZIP hashes what it streams; location-free copies hash
-        // the original they read whole.)
+        // copy then reads it from the page cache. (A ZIP hashes what it
+        // streams; location-free copies check the original they read whole.)
         let hash_ahead = matches!(sink, Sink::Folder(_));
         let cancelled = std::thread::scope(|scope| -> Result<bool, ApiError> {
             let (send, checked) = std::sync::mpsc::sync_channel(HASH_AHEAD);
@@ -557,9 +557,7 @@ impl Klikt {
                     planned.source.display()
                 ))
             })?;
-            let sha = sink::sha256_bytes(&original);
-            if sha != record.sha256 {
-                let mismatch = check::Mismatch::sha256(&sha, &record.sha256);
+            if let Some(mismatch) = check::bytes(&original, record) {
                 return Err(check::damaged(&planned.source, &record.sha256, &mismatch));
             }
             let (clean, had_location) = klikt_media::strip_location(&original)

@@ -234,9 +234,7 @@ impl Sink {
     ) -> Result<Put, ApiError> {
         match self {
             Sink::Folder(folder) => folder.put(relative, sha, bytes.len() as u64, |temp| {
-                let mut file = File::create(temp)?;
-                file.write_all(bytes)?;
-                Ok(file)
+                create_with(temp, bytes)
             }),
             Sink::Zip(zip) => {
                 let method = if compress {
@@ -265,12 +263,11 @@ impl Sink {
     }
 
     /// Removes the files earlier exports into this folder listed that this
-    /// one did not put (call after [`Sink::seal`], before the manifest);
-    /// returns how many went. Nothing to do for a ZIP, always written whole.
-    pub fn sweep_superseded(&mut self) -> usize {
-        match self {
-            Sink::Folder(folder) => folder.sweep(),
-            Sink::Zip(_) => 0,
+    /// one did not put (call after [`Sink::seal`], before the manifest).
+    /// Nothing to do for a ZIP, always written whole.
+    pub fn sweep_superseded(&mut self) {
+        if let Sink::Folder(folder) = self {
+            folder.sweep();
         }
     }
 
@@ -377,10 +374,9 @@ impl FolderSink {
         Ok(Put::Written)
     }
 
-    fn sweep(&mut self) -> usize {
-        let mut removed = 0;
+    fn sweep(&mut self) {
+        let own = [super::manifest::MANIFEST, super::manifest::SUMS, SUPERSEDED];
         for relative in std::mem::take(&mut self.superseded) {
-            let own = [super::manifest::MANIFEST, super::manifest::SUMS, SUPERSEDED];
             if self.placed.contains(&relative) || own.contains(&relative.as_str()) {
                 continue;
             }
@@ -392,7 +388,6 @@ impl FolderSink {
             let is_file = std::fs::symlink_metadata(&path)
                 .is_ok_and(|m| m.is_file() || m.file_type().is_symlink());
             if is_file && std::fs::remove_file(&path).is_ok() {
-                removed += 1;
                 // A by-day or by-uploader folder left empty goes too.
                 let mut folder = path.parent();
                 while let Some(dir) = folder.filter(|d| *d != self.root) {
@@ -408,7 +403,6 @@ impl FolderSink {
         for dir in std::mem::take(&mut self.touched) {
             sync_dir(&dir);
         }
-        removed
     }
 
     fn seal(&mut self) -> Result<(), ApiError> {
@@ -467,6 +461,13 @@ fn temp_beside(dest: &Path) -> Result<PathBuf, ApiError> {
     // prefix would not fit in a file name.
     let tag = sha256_bytes(name.as_encoded_bytes());
     Ok(parent.join(format!("{PARTIAL_PREFIX}{}", &tag[..16])))
+}
+
+/// A new file at `temp` holding `bytes`, still open (to be synced).
+fn create_with(temp: &Path, bytes: &[u8]) -> std::io::Result<File> {
+    let mut file = File::create(temp)?;
+    file.write_all(bytes)?;
+    Ok(file)
 }
 
 /// Writes `temp`, fsyncs it, renames it to `dest`.
@@ -529,8 +530,8 @@ fn wait_for_writeback(root: &Path, pending: &[Pending]) -> Result<(), ApiError> 
 }
 
 /// Everything earlier exports into `root` listed: the files of their klikt
-/// manifest, plus what an earlier interrupted run had already collected. Kept durably in [`SUPERSEDED`]
-/// before the caller removes the old manifest.
+/// manifest, plus what an earlier interrupted run had already collected.
+/// Kept durably in [`SUPERSEDED`] before the caller removes the old manifest.
 fn supersede_earlier_exports(root: &Path) -> Result<Vec<String>, ApiError> {
     let mut listed: std::collections::BTreeSet<String> = std::fs::read(root.join(SUPERSEDED))
         .ok()
@@ -542,11 +543,9 @@ fn supersede_earlier_exports(root: &Path) -> Result<Vec<String>, ApiError> {
     // manifest or SHA256SUMS, and nothing they list is ours to remove.
     let manifest = std::fs::read(root.join(super::manifest::MANIFEST))
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<super::manifest::Manifest>(&bytes).ok())
-        .filter(|manifest| manifest.format == super::manifest::FORMAT);
+        .and_then(|bytes| super::manifest::parse(&bytes, root).ok());
     if let Some(manifest) = manifest {
-        listed.extend(manifest.items.into_iter().map(|item| item.path));
-        listed.extend(manifest.files.into_iter().map(|file| file.path));
+        listed.extend(manifest.listed(None).into_keys());
     }
     if listed.is_empty() {
         return Ok(Vec::new());
@@ -556,11 +555,7 @@ fn supersede_earlier_exports(root: &Path) -> Result<Vec<String>, ApiError> {
         .map_err(|e| ApiError::Internal(format!("listing the earlier export: {e}")))?;
     let path = root.join(SUPERSEDED);
     let temp = root.join(format!("{PARTIAL_PREFIX}superseded"));
-    write_atomically(&temp, &path, |temp| {
-        let mut file = File::create(temp)?;
-        file.write_all(&json)?;
-        Ok(file)
-    })?;
+    write_atomically(&temp, &path, |temp| create_with(temp, &json))?;
     sync_dir(root);
     Ok(listed)
 }

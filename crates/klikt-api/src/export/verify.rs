@@ -1,7 +1,6 @@
 //! `verify`: re-hashes every file of an export (a folder or a ZIP) against
 //! its manifest and `SHA256SUMS`, and names each missing or altered file.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Component, Path};
@@ -12,39 +11,6 @@ use super::manifest::{self, Manifest};
 use super::sink::{copy_hashing, sha256_file};
 use super::types::VerifyReport;
 use crate::{now_iso, ApiError, Klikt};
-
-/// Every file the export lists, path → SHA-256: the manifest's items and
-/// files, and what `SHA256SUMS` adds (the manifest itself).
-fn listed(manifest: &Manifest, sums: Option<&str>) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for item in &manifest.items {
-        out.insert(item.path.clone(), item.sha256.clone());
-    }
-    for file in &manifest.files {
-        out.insert(file.path.clone(), file.sha256.clone());
-    }
-    for (path, sha) in sums.map(manifest::parse_sums).unwrap_or_default() {
-        out.entry(path).or_insert(sha);
-    }
-    out
-}
-
-fn parse_manifest(bytes: &[u8], from: &Path) -> Result<Manifest, ApiError> {
-    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::InvalidInput(format!(
-            "{}: manifest.json is not a Klikt manifest ({e})",
-            from.display()
-        ))
-    })?;
-    if manifest.format != manifest::FORMAT {
-        return Err(ApiError::InvalidInput(format!(
-            "{}: unknown export format {:?}",
-            from.display(),
-            manifest.format
-        )));
-    }
-    Ok(manifest)
-}
 
 /// A listed path made safe to open under the export (a hand-edited
 /// manifest must not send verify elsewhere).
@@ -81,7 +47,7 @@ fn check(
     if sums.is_none() {
         report.missing.push(manifest::SUMS.to_owned());
     }
-    for (name, sha) in listed(manifest, sums) {
+    for (name, sha) in manifest.listed(sums) {
         report.checked += 1;
         match read(&name) {
             Found::Hash(actual) if actual == sha => {}
@@ -100,7 +66,7 @@ fn verify_folder(root: &Path) -> Result<VerifyReport, ApiError> {
             root.display()
         ))
     })?;
-    let manifest = parse_manifest(&bytes, root)?;
+    let manifest = manifest::parse(&bytes, root)?;
     let sums = std::fs::read_to_string(root.join(manifest::SUMS)).ok();
     Ok(check(root, &manifest, sums.as_deref(), |name| {
         if !plain(name) {
@@ -135,7 +101,7 @@ fn verify_zip(path: &Path) -> Result<VerifyReport, ApiError> {
             path.display()
         ))
     })?;
-    let manifest = parse_manifest(&manifest_bytes, path)?;
+    let manifest = manifest::parse(&manifest_bytes, path)?;
     let sums = read_entry(manifest::SUMS).and_then(|b| String::from_utf8(b).ok());
     Ok(check(path, &manifest, sums.as_deref(), |name| {
         let Ok(mut entry) = archive.by_name(name) else {
